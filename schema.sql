@@ -1,0 +1,123 @@
+-- p2pdesk: the complete current schema.
+--
+-- A new database gets this file whole and its user_version set to the number of migrations in
+-- src/store/migrations.rs; an older database is brought here by those migrations instead.
+-- Money is integer fen (1 yuan = 100 fen). Business dates are local calendar dates
+-- ('YYYY-MM-DD'); timestamps ending in _at are UTC (RFC 3339).
+
+-- The platform itself: one row.
+CREATE TABLE platform (
+    id             INTEGER PRIMARY KEY CHECK (id = 1),
+    business_date  TEXT    NOT NULL,            -- advanced only by the daily job
+    timezone       TEXT    NOT NULL DEFAULT 'Asia/Shanghai',
+    is_demo        INTEGER NOT NULL DEFAULT 0 CHECK (is_demo IN (0, 1)),
+    created_at     TEXT    NOT NULL
+) STRICT;
+
+-- Settings changeable by an administrator; defaults live in the program.
+CREATE TABLE settings (
+    key         TEXT PRIMARY KEY,
+    value       TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    updated_by  INTEGER NOT NULL REFERENCES staff (id)
+) STRICT;
+
+-- Staff accounts. Row 1 is the built-in system actor of scheduled jobs; it cannot log in.
+CREATE TABLE staff (
+    id            INTEGER PRIMARY KEY,
+    username      TEXT    NOT NULL UNIQUE,
+    display_name  TEXT    NOT NULL,
+    department    TEXT    NOT NULL,
+    is_system     INTEGER NOT NULL DEFAULT 0 CHECK (is_system IN (0, 1)),
+    status        TEXT    NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'disabled')),
+    created_at    TEXT    NOT NULL
+) STRICT;
+
+-- Permission level of each account in each module (absent = none).
+CREATE TABLE staff_levels (
+    staff_id  INTEGER NOT NULL REFERENCES staff (id),
+    module    TEXT    NOT NULL
+              CHECK (module IN ('business', 'risk', 'finance', 'hr', 'audit', 'ops', 'admin')),
+    level     TEXT    NOT NULL CHECK (level IN ('ordinary', 'advanced')),
+    PRIMARY KEY (staff_id, module)
+) STRICT;
+
+-- Chart of accounts. `code` names the account ('custody:investor:42', 'income:fee', …).
+-- normal_side says which side increases it; balance_fen is kept on that side and equals the
+-- sum of the account's journal lines (checked by tests and by `ledger check`).
+CREATE TABLE accounts (
+    id            INTEGER PRIMARY KEY,
+    code          TEXT    NOT NULL UNIQUE,
+    kind          TEXT    NOT NULL,
+    owner_id      INTEGER,                       -- investor, borrower or loan id, by kind
+    normal_side   TEXT    NOT NULL CHECK (normal_side IN ('D', 'C')),
+    non_negative  INTEGER NOT NULL CHECK (non_negative IN (0, 1)),
+    balance_fen   INTEGER NOT NULL DEFAULT 0,
+    created_at    TEXT    NOT NULL,
+    CHECK (non_negative = 0 OR balance_fen >= 0)
+) STRICT;
+
+-- One journal entry per movement of money; never edited, corrected by a reversing entry.
+CREATE TABLE journal_entries (
+    id             INTEGER PRIMARY KEY,
+    idem_key       TEXT    NOT NULL UNIQUE,       -- bank reference or caller's key
+    kind           TEXT    NOT NULL,
+    business_date  TEXT    NOT NULL,
+    memo           TEXT    NOT NULL DEFAULT '',
+    amount_fen     INTEGER NOT NULL CHECK (amount_fen > 0),  -- sum of the debits
+    fingerprint    TEXT    NOT NULL,              -- SHA-256 of kind and lines, for replays
+    reverses       INTEGER UNIQUE REFERENCES journal_entries (id),
+    actor_id       INTEGER NOT NULL REFERENCES staff (id),
+    created_at     TEXT    NOT NULL
+) STRICT;
+
+CREATE INDEX journal_entries_by_date ON journal_entries (business_date, id);
+
+CREATE TABLE journal_lines (
+    entry_id    INTEGER NOT NULL REFERENCES journal_entries (id),
+    line_no     INTEGER NOT NULL,
+    account_id  INTEGER NOT NULL REFERENCES accounts (id),
+    debit_fen   INTEGER NOT NULL DEFAULT 0 CHECK (debit_fen >= 0),
+    credit_fen  INTEGER NOT NULL DEFAULT 0 CHECK (credit_fen >= 0),
+    CHECK ((debit_fen > 0) + (credit_fen > 0) = 1),
+    PRIMARY KEY (entry_id, line_no)
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX journal_lines_by_account ON journal_lines (account_id, entry_id);
+
+-- The audit trail: a hash chain, hash = SHA-256(prev_hash ‖ canonical record).
+CREATE TABLE audit_log (
+    seq        INTEGER PRIMARY KEY,
+    at         TEXT    NOT NULL,                  -- UTC
+    actor_id   INTEGER NOT NULL,
+    actor      TEXT    NOT NULL,
+    action     TEXT    NOT NULL,
+    entity     TEXT    NOT NULL,
+    entity_id  TEXT    NOT NULL,
+    outcome    TEXT    NOT NULL CHECK (outcome IN ('ok', 'refused', 'failed')),
+    origin     TEXT    NOT NULL,                  -- host and process
+    detail     TEXT    NOT NULL,                  -- JSON: changed fields, old and new (masked)
+    prev_hash  TEXT    NOT NULL,
+    hash       TEXT    NOT NULL
+) STRICT;
+
+CREATE INDEX audit_log_by_entity ON audit_log (entity, entity_id, seq);
+CREATE INDEX audit_log_by_actor ON audit_log (actor_id, seq);
+
+-- Journal and audit rows are append-only.
+CREATE TRIGGER journal_entries_no_update BEFORE UPDATE ON journal_entries
+BEGIN SELECT RAISE(ABORT, 'journal entries are never edited'); END;
+CREATE TRIGGER journal_entries_no_delete BEFORE DELETE ON journal_entries
+BEGIN SELECT RAISE(ABORT, 'journal entries are never deleted'); END;
+CREATE TRIGGER journal_lines_no_update BEFORE UPDATE ON journal_lines
+BEGIN SELECT RAISE(ABORT, 'journal lines are never edited'); END;
+CREATE TRIGGER journal_lines_no_delete BEFORE DELETE ON journal_lines
+BEGIN SELECT RAISE(ABORT, 'journal lines are never deleted'); END;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit records are never edited'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit records are never deleted'); END;
+
+-- The built-in system actor.
+INSERT INTO staff (id, username, display_name, department, is_system, created_at)
+VALUES (1, 'system', 'System', 'ops', 1, '1970-01-01T00:00:00Z');

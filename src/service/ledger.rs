@@ -1,0 +1,180 @@
+//! Money movements on the custody ledger.
+
+use serde_json::json;
+
+use super::access::ops;
+use super::{Actor, Op, Service, ServiceError, Tx};
+use crate::domain::ledger::{Account, EntryKind, Line};
+use crate::domain::money::Money;
+use crate::store::ledger::{self as books, BooksCheck, Draft, Posted};
+use crate::store::platform;
+
+impl Service {
+    /// Money arrived at the custodian for a holder's sub-account (the bank's notice, keyed by its
+    /// reference).
+    pub fn deposit(
+        &mut self,
+        actor: &Actor,
+        holder: Account,
+        amount: Money,
+        bank_ref: &str,
+    ) -> Result<Posted, ServiceError> {
+        custody_holder(holder)?;
+        let lines = vec![Line::debit(Account::Bank, amount), Line::credit(holder, amount)];
+        self.movement(actor, ops::DEPOSIT, EntryKind::Deposit, bank_ref, lines, "")
+    }
+
+    /// Money left a holder's sub-account for his bank card.
+    pub fn withdraw(
+        &mut self,
+        actor: &Actor,
+        holder: Account,
+        amount: Money,
+        bank_ref: &str,
+    ) -> Result<Posted, ServiceError> {
+        custody_holder(holder)?;
+        let lines = vec![Line::debit(holder, amount), Line::credit(Account::Bank, amount)];
+        self.movement(actor, ops::WITHDRAW, EntryKind::Withdrawal, bank_ref, lines, "")
+    }
+
+    /// Freezes an investor's money for a bid.
+    pub fn freeze(
+        &mut self,
+        actor: &Actor,
+        investor: i64,
+        amount: Money,
+        key: &str,
+    ) -> Result<Posted, ServiceError> {
+        let lines = vec![
+            Line::debit(Account::InvestorCustody(investor), amount),
+            Line::credit(Account::InvestorFrozen(investor), amount),
+        ];
+        self.movement(actor, ops::FREEZE, EntryKind::BidFreeze, key, lines, "")
+    }
+
+    /// Releases frozen money back to the investor (a failed raise, a cancelled bid).
+    pub fn release(
+        &mut self,
+        actor: &Actor,
+        investor: i64,
+        amount: Money,
+        key: &str,
+    ) -> Result<Posted, ServiceError> {
+        let lines = vec![
+            Line::debit(Account::InvestorFrozen(investor), amount),
+            Line::credit(Account::InvestorCustody(investor), amount),
+        ];
+        self.movement(actor, ops::RELEASE, EntryKind::BidRelease, key, lines, "")
+    }
+
+    /// Posts a balanced entry of any kind (finance, advanced).
+    pub fn post(
+        &mut self,
+        actor: &Actor,
+        kind: EntryKind,
+        key: &str,
+        lines: Vec<Line>,
+        memo: &str,
+    ) -> Result<Posted, ServiceError> {
+        self.movement(actor, ops::POST, kind, key, lines, memo)
+    }
+
+    /// Reverses an entry with its mirror image, keyed by `key`.
+    pub fn reverse(
+        &mut self,
+        actor: &Actor,
+        entry_id: i64,
+        key: &str,
+        memo: &str,
+    ) -> Result<Posted, ServiceError> {
+        require_key(key)?;
+        self.write(actor, ops::REVERSE, |tx| {
+            let date = business_date(tx)?;
+            let now = tx.now_text();
+            let posted = books::reverse(tx.conn(), entry_id, key, date, memo, tx.actor().id, &now)?;
+            tx.audit(
+                ops::REVERSE.action,
+                "journal_entry",
+                &posted.entry_id(),
+                json!({ "reverses": entry_id, "key": key, "replay": matches!(posted, Posted::AlreadyRecorded(_)) }),
+            );
+            Ok(posted)
+        })
+    }
+
+    fn movement(
+        &mut self,
+        actor: &Actor,
+        op: Op,
+        kind: EntryKind,
+        key: &str,
+        lines: Vec<Line>,
+        memo: &str,
+    ) -> Result<Posted, ServiceError> {
+        require_key(key)?;
+        self.write(actor, op, |tx| {
+            let draft = Draft {
+                key: key.to_owned(),
+                kind,
+                business_date: business_date(tx)?,
+                memo: memo.to_owned(),
+                lines,
+            };
+            let now = tx.now_text();
+            let posted = books::post(tx.conn(), &draft, tx.actor().id, &now, None)?;
+            let amount: i64 = draft
+                .lines
+                .iter()
+                .filter(|l| l.side == crate::domain::ledger::Side::Debit)
+                .map(|l| l.amount.fen())
+                .sum();
+            tx.audit(
+                op.action,
+                "journal_entry",
+                &posted.entry_id(),
+                json!({
+                    "kind": kind.code(),
+                    "key": key,
+                    "amount": Money::from_fen(amount).to_string(),
+                    "replay": matches!(posted, Posted::AlreadyRecorded(_)),
+                }),
+            );
+            Ok(posted)
+        })
+    }
+
+    /// An account's balance on its normal side.
+    pub fn balance(&self, account: Account) -> Result<Money, ServiceError> {
+        Ok(books::balance(self.db().conn(), account)?)
+    }
+
+    /// Checks the whole ledger.
+    pub fn check_books(&self) -> Result<BooksCheck, ServiceError> {
+        Ok(books::check(self.db().conn())?)
+    }
+}
+
+fn business_date(tx: &Tx<'_>) -> Result<chrono::NaiveDate, ServiceError> {
+    platform::get(tx.conn())?.map(|p| p.business_date).ok_or_else(|| {
+        ServiceError::NotFound("the platform was never initialised: run p2pdesk init".into())
+    })
+}
+
+fn require_key(key: &str) -> Result<(), ServiceError> {
+    if key.trim().is_empty() {
+        return Err(ServiceError::Invalid { field: "reference", problem: "is empty".into() });
+    }
+    Ok(())
+}
+
+fn custody_holder(holder: Account) -> Result<(), ServiceError> {
+    match holder {
+        Account::InvestorCustody(_) | Account::BorrowerCustody(_) | Account::PlatformCustody => {
+            Ok(())
+        }
+        other => Err(ServiceError::Invalid {
+            field: "account",
+            problem: format!("{other} is not a custody sub-account"),
+        }),
+    }
+}

@@ -1,0 +1,270 @@
+//! The service layer: every write goes through [`Service::write`], which takes the writers'
+//! lock, checks the actor's permission, runs the change in one IMMEDIATE transaction and
+//! appends its audit records to the hash chain in that same transaction. A refusal for want of
+//! permission changes nothing and is itself recorded as an overreach attempt.
+
+pub mod access;
+pub mod ledger;
+pub mod platform;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{Value, json};
+
+use crate::domain::ledger::EntryError;
+use crate::store::audit::{self, Outcome, Record};
+use crate::store::ledger::PostError;
+use crate::store::write_lock::WriteLock;
+use crate::store::{Db, StoreError};
+pub use access::{Actor, Level, Module, Need, Op};
+
+/// How long a writer waits for another to finish.
+const LOCK_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Errors of the service layer, each worded for the person who asked.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("permission missing: {action} needs {need}")]
+    Forbidden { action: &'static str, need: Need },
+    #[error("{field}: {problem}")]
+    Invalid { field: &'static str, problem: String },
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Refused(String),
+    #[error(transparent)]
+    Post(#[from] PostError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for ServiceError {
+    fn from(e: rusqlite::Error) -> Self {
+        ServiceError::Store(StoreError::Sqlite(e))
+    }
+}
+
+impl From<EntryError> for ServiceError {
+    fn from(e: EntryError) -> Self {
+        ServiceError::Post(PostError::Entry(e))
+    }
+}
+
+impl ServiceError {
+    /// Whether the error comes from what the user typed (exit status 2) rather than a refusal
+    /// or a failure (exit status 1).
+    #[must_use]
+    pub const fn is_bad_input(&self) -> bool {
+        matches!(self, ServiceError::Invalid { .. })
+    }
+}
+
+/// The wall clock, replaceable in tests. Business dates never come from here.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// The real clock.
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// A handle on one database for one process.
+pub struct Service {
+    db: Db,
+    origin: String,
+    clock: Arc<dyn Clock>,
+}
+
+/// An audit record waiting for its transaction to commit.
+#[derive(Clone, Debug)]
+pub struct AuditNote {
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub detail: Value,
+}
+
+/// The open write transaction handed to a change.
+pub struct Tx<'a> {
+    inner: rusqlite::Transaction<'a>,
+    actor: &'a Actor,
+    now: DateTime<Utc>,
+    notes: Vec<AuditNote>,
+}
+
+impl Tx<'_> {
+    /// The connection inside the transaction.
+    #[must_use]
+    pub fn conn(&self) -> &rusqlite::Connection {
+        &self.inner
+    }
+
+    #[must_use]
+    pub fn actor(&self) -> &Actor {
+        self.actor
+    }
+
+    /// The UTC time of this change, as stored.
+    #[must_use]
+    pub fn now_text(&self) -> String {
+        self.now.to_rfc3339_opts(SecondsFormat::Millis, true)
+    }
+
+    /// Adds an audit record for this change. `detail` holds the changed fields with old and new
+    /// values; the caller masks sensitive ones before they get here.
+    pub fn audit(
+        &mut self,
+        action: &str,
+        entity: &str,
+        entity_id: &dyn std::fmt::Display,
+        detail: Value,
+    ) {
+        self.notes.push(AuditNote {
+            action: action.to_owned(),
+            entity: entity.to_owned(),
+            entity_id: entity_id.to_string(),
+            detail,
+        });
+    }
+}
+
+impl Service {
+    /// Wraps an open database. `origin` says where this process runs (host and process id).
+    #[must_use]
+    pub fn new(db: Db) -> Service {
+        Service::with_clock(db, Arc::new(SystemClock))
+    }
+
+    #[must_use]
+    pub fn with_clock(db: Db, clock: Arc<dyn Clock>) -> Service {
+        Service { db, origin: origin(), clock }
+    }
+
+    #[must_use]
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        self.db.path()
+    }
+
+    #[must_use]
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Runs one change: permission check, transaction, audit records, commit, head file.
+    pub fn write<T>(
+        &mut self,
+        actor: &Actor,
+        op: Op,
+        change: impl FnOnce(&mut Tx<'_>) -> Result<T, ServiceError>,
+    ) -> Result<T, ServiceError> {
+        let _lock = WriteLock::acquire(self.db.path(), LOCK_TIMEOUT)?;
+        let now = self.clock.now();
+        if !actor.meets(op.need) {
+            self.record_refusal(actor, op, now)?;
+            tracing::warn!(actor = %actor.username, action = op.action, "permission refused");
+            return Err(ServiceError::Forbidden { action: op.action, need: op.need });
+        }
+        let path = self.db.path().to_path_buf();
+        let origin = self.origin.clone();
+        let tx = self.db.conn_mut().transaction()?;
+        let mut ctx = Tx { inner: tx, actor, now, notes: Vec::new() };
+        let value = change(&mut ctx)?;
+        if ctx.notes.is_empty() {
+            ctx.audit(op.action, "-", &"-", json!({}));
+        }
+        let at = ctx.now_text();
+        let mut tip = None;
+        for note in std::mem::take(&mut ctx.notes) {
+            let rec = record(actor, &at, &origin, Outcome::Ok, note);
+            tip = Some(audit::append(&ctx.inner, rec)?);
+        }
+        ctx.inner.commit()?;
+        if let Some((seq, hash)) = tip {
+            publish_head(&path, seq, &hash);
+        }
+        Ok(value)
+    }
+
+    /// Records an overreach attempt in its own transaction: the refused change wrote nothing.
+    fn record_refusal(
+        &mut self,
+        actor: &Actor,
+        op: Op,
+        now: DateTime<Utc>,
+    ) -> Result<(), ServiceError> {
+        let at = now.to_rfc3339_opts(SecondsFormat::Millis, true);
+        let note = AuditNote {
+            action: op.action.to_owned(),
+            entity: "-".into(),
+            entity_id: "-".into(),
+            detail: json!({ "missing": op.need.to_string() }),
+        };
+        let rec = record(actor, &at, &self.origin, Outcome::Refused, note);
+        let path = self.db.path().to_path_buf();
+        let tx = self.db.conn_mut().transaction()?;
+        let (seq, hash) = audit::append(&tx, rec)?;
+        tx.commit()?;
+        publish_head(&path, seq, &hash);
+        Ok(())
+    }
+
+    /// Checks the audit chain and its head file, under the writers' lock so that the head can be
+    /// brought up to date without racing a writer.
+    pub fn verify_audit(&self) -> Result<audit::Verification, ServiceError> {
+        let _lock = WriteLock::acquire(self.db.path(), LOCK_TIMEOUT)?;
+        Ok(audit::verify(self.db.conn(), self.db.path())?)
+    }
+}
+
+fn record(actor: &Actor, at: &str, origin: &str, outcome: Outcome, note: AuditNote) -> Record {
+    Record {
+        seq: 0,
+        at: at.to_owned(),
+        actor_id: actor.id,
+        actor: actor.username.clone(),
+        action: note.action,
+        entity: note.entity,
+        entity_id: note.entity_id,
+        outcome: outcome.code().to_owned(),
+        origin: origin.to_owned(),
+        detail: note.detail.to_string(),
+    }
+}
+
+/// Writes the head file after a commit. A failure here loses nothing: the head is merely
+/// behind, which `audit verify` reports and mends.
+fn publish_head(db: &Path, seq: i64, hash: &str) {
+    if let Err(e) = audit::write_head(db, seq, hash) {
+        tracing::warn!(error = %e, "audit head file not updated");
+    }
+}
+
+/// Host, process id and, over SSH, the client address.
+fn origin() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_owned())
+        .or_else(|_| std::env::var("HOSTNAME"))
+        .unwrap_or_else(|_| "unknown-host".into());
+    let mut s = format!("{host} pid {}", std::process::id());
+    if let Some(ssh) = std::env::var("SSH_CLIENT")
+        .ok()
+        .and_then(|v| v.split_whitespace().next().map(str::to_owned))
+    {
+        s.push_str(" ssh ");
+        s.push_str(&ssh);
+    }
+    s
+}

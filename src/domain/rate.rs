@@ -179,6 +179,7 @@ mod tests {
     fn derived_rates() {
         let r = Rate::parse("12").unwrap();
         assert_eq!(r.monthly().to_string(), "0.01");
-        assert_eq!(r.daily() * Decimal::from(360), Decimal::from_str("0.12").unwrap());
+        assert_eq!(r.daily_interest(Decimal::from(36_000)), Decimal::from(12));
+        assert_eq!(r.monthly_interest(Decimal::from(100_000)), Decimal::from(1000));
     }
 }

@@ -128,3 +128,33 @@ fn check_settings(conn: &Connection, mode: &str) -> Result<(), String> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_a_connection_without_wal() {
+        // An in-memory database answers "memory" when asked for WAL: the same answer a file
+        // system without shared memory gives, and the open must stop there.
+        let conn = Connection::open_in_memory().unwrap();
+        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).unwrap();
+        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;").unwrap();
+        conn.busy_timeout(BUSY_TIMEOUT).unwrap();
+        assert_eq!(check_settings(&conn, &mode).unwrap_err(), "journal mode is memory, WAL is required");
+    }
+
+    #[test]
+    fn refuses_a_connection_without_foreign_keys_or_full_sync() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = Connection::open(dir.path().join("x.db")).unwrap();
+        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).unwrap();
+        conn.busy_timeout(BUSY_TIMEOUT).unwrap();
+        conn.execute_batch("PRAGMA foreign_keys = OFF;").unwrap();
+        assert_eq!(check_settings(&conn, &mode).unwrap_err(), "foreign keys could not be enabled");
+        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;").unwrap();
+        assert_eq!(check_settings(&conn, &mode).unwrap_err(), "synchronous is 1, FULL (2) is required");
+        conn.execute_batch("PRAGMA synchronous = FULL;").unwrap();
+        assert_eq!(check_settings(&conn, &mode), Ok(()));
+    }
+}

@@ -23,14 +23,31 @@ CREATE TABLE settings (
 ) STRICT;
 
 -- Staff accounts. Row 1 is the built-in system actor of scheduled jobs; it cannot log in.
+-- Passwords are argon2id PHC strings; nothing here is ever a password in clear.
 CREATE TABLE staff (
-    id            INTEGER PRIMARY KEY,
-    username      TEXT    NOT NULL UNIQUE,
-    display_name  TEXT    NOT NULL,
-    department    TEXT    NOT NULL,
-    is_system     INTEGER NOT NULL DEFAULT 0 CHECK (is_system IN (0, 1)),
-    status        TEXT    NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'disabled')),
-    created_at    TEXT    NOT NULL
+    id                    INTEGER PRIMARY KEY,
+    username              TEXT    NOT NULL UNIQUE COLLATE NOCASE,
+    display_name          TEXT    NOT NULL,
+    department            TEXT    NOT NULL
+                          CHECK (department IN ('business', 'risk', 'finance', 'hr', 'audit', 'ops')),
+    duties                TEXT    NOT NULL DEFAULT '',
+    is_head               INTEGER NOT NULL DEFAULT 0 CHECK (is_head IN (0, 1)),  -- 部门负责人
+    is_system             INTEGER NOT NULL DEFAULT 0 CHECK (is_system IN (0, 1)),
+    status                TEXT    NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'disabled')),
+    password_hash         TEXT,
+    must_change_password  INTEGER NOT NULL DEFAULT 1 CHECK (must_change_password IN (0, 1)),
+    password_changed_at   TEXT,
+    failed_logins         INTEGER NOT NULL DEFAULT 0,
+    locked_until          TEXT,                   -- UTC; survives restarts
+    last_login_at         TEXT,
+    totp_secret           TEXT,                   -- base32, set once enrolment is confirmed
+    totp_last_step        INTEGER,                -- a code is accepted only once
+    created_at            TEXT    NOT NULL,
+    created_by            INTEGER REFERENCES staff (id),
+    created_at_bootstrap  INTEGER NOT NULL DEFAULT 0 CHECK (created_at_bootstrap IN (0, 1)),
+    request_id            INTEGER REFERENCES account_requests (id),
+    disabled_at           TEXT,
+    disabled_reason       TEXT
 ) STRICT;
 
 -- Permission level of each account in each module (absent = none).
@@ -41,6 +58,71 @@ CREATE TABLE staff_levels (
     level     TEXT    NOT NULL CHECK (level IN ('ordinary', 'advanced')),
     PRIMARY KEY (staff_id, module)
 ) STRICT;
+
+-- The three administrator roles; one row per account makes them mutually exclusive.
+CREATE TABLE staff_roles (
+    staff_id    INTEGER PRIMARY KEY REFERENCES staff (id),
+    role        TEXT    NOT NULL CHECK (role IN ('system_admin', 'security_admin', 'audit_admin')),
+    granted_by  INTEGER NOT NULL REFERENCES staff (id),
+    granted_at  TEXT    NOT NULL,
+    CHECK (granted_by <> staff_id)
+) STRICT;
+
+-- Earlier password hashes, for the "not one of the last N" rule.
+CREATE TABLE password_history (
+    staff_id  INTEGER NOT NULL REFERENCES staff (id),
+    hash      TEXT    NOT NULL,
+    set_at    TEXT    NOT NULL
+) STRICT;
+
+CREATE INDEX password_history_by_staff ON password_history (staff_id, set_at);
+
+-- Applications for accounts (§3.1.1): filed, approved by the department's head, then created.
+CREATE TABLE account_requests (
+    id             INTEGER PRIMARY KEY,
+    username       TEXT    NOT NULL COLLATE NOCASE,
+    display_name   TEXT    NOT NULL,
+    department     TEXT    NOT NULL
+                   CHECK (department IN ('business', 'risk', 'finance', 'hr', 'audit', 'ops')),
+    duties         TEXT    NOT NULL,
+    levels         TEXT    NOT NULL,              -- JSON object: module -> level
+    status         TEXT    NOT NULL DEFAULT 'pending'
+                   CHECK (status IN ('pending', 'approved', 'rejected', 'created')),
+    filed_by       INTEGER NOT NULL REFERENCES staff (id),
+    filed_at       TEXT    NOT NULL,
+    decided_by     INTEGER REFERENCES staff (id),
+    decided_at     TEXT,
+    decision_note  TEXT    NOT NULL DEFAULT '',
+    CHECK (decided_by IS NULL OR decided_by <> filed_by)
+) STRICT;
+
+CREATE INDEX account_requests_by_status ON account_requests (status, id);
+
+-- Console and headless sessions: who, where, since, last activity.
+CREATE TABLE sessions (
+    id             INTEGER PRIMARY KEY,
+    staff_id       INTEGER NOT NULL REFERENCES staff (id),
+    origin         TEXT    NOT NULL,
+    started_at     TEXT    NOT NULL,
+    last_active_at TEXT    NOT NULL,
+    ended_at       TEXT,
+    end_reason     TEXT
+) STRICT;
+
+CREATE INDEX sessions_open ON sessions (ended_at, staff_id);
+
+-- Messages to staff, e.g. a profile flagged as wrong (§3.2.2) for the system administrators.
+CREATE TABLE notifications (
+    id          INTEGER PRIMARY KEY,
+    recipient   TEXT    NOT NULL,                 -- 'role:system_admin' or 'staff:ID'
+    kind        TEXT    NOT NULL,
+    body        TEXT    NOT NULL,
+    from_staff  INTEGER REFERENCES staff (id),
+    created_at  TEXT    NOT NULL,
+    read_at     TEXT
+) STRICT;
+
+CREATE INDEX notifications_by_recipient ON notifications (recipient, read_at, id);
 
 -- Chart of accounts. `code` names the account ('custody:investor:42', 'income:fee', …).
 -- normal_side says which side increases it; balance_fen is kept on that side and equals the
@@ -119,5 +201,6 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit records are never deleted'); END;
 
 -- The built-in system actor.
-INSERT INTO staff (id, username, display_name, department, is_system, created_at)
-VALUES (1, 'system', 'System', 'ops', 1, '1970-01-01T00:00:00Z');
+INSERT INTO staff (id, username, display_name, department, is_system, must_change_password,
+                   created_at)
+VALUES (1, 'system', 'System', 'ops', 1, 0, '1970-01-01T00:00:00Z');

@@ -5,6 +5,12 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
-    let exit = p2pdesk::cli::run(std::env::args_os(), &mut stdout.lock(), &mut stderr.lock());
+    let stdin = std::io::stdin();
+    let exit = p2pdesk::cli::run(
+        std::env::args_os(),
+        &mut stdin.lock(),
+        &mut stdout.lock(),
+        &mut stderr.lock(),
+    );
     ExitCode::from(exit as u8)
 }

@@ -4,9 +4,19 @@
 use assert_cmd::Command;
 use serde_json::Value;
 
+const ADMIN_PASSWORD: &str = "Harbour-lamp-47";
+
 fn p2pdesk() -> Command {
     let mut c = Command::cargo_bin("p2pdesk").unwrap();
-    c.env_remove("P2PDESK_DB");
+    c.env_remove("P2PDESK_DB").env_remove("P2PDESK_PASSWORD");
+    c
+}
+
+/// `init` with its first administrator, the password on standard input.
+fn init(db: &std::path::Path) -> Command {
+    let mut c = p2pdesk();
+    c.arg("--db").arg(db).args(["init", "--admin", "root", "--password-stdin"]);
+    c.write_stdin(format!("{ADMIN_PASSWORD}\n"));
     c
 }
 
@@ -43,7 +53,10 @@ fn schedule_table_has_a_totals_line_and_csv_a_header() {
     let text = String::from_utf8(out.stdout).unwrap();
     let last = text.lines().last().unwrap().trim_start();
     // 3 × 1,000.00 interest, 100,000.00 principal.
-    assert!(last.starts_with("total") && last.contains("100,000.00") && last.contains("3,000.00"), "{text}");
+    assert!(
+        last.starts_with("total") && last.contains("100,000.00") && last.contains("3,000.00"),
+        "{text}"
+    );
     assert!(text.contains("2026-02-28"), "{text}");
     let out = p2pdesk()
         .args(["schedule", "--method", "bullet", "--amount", "5000", "--rate", "10"])
@@ -96,12 +109,12 @@ fn bad_input_exits_2_naming_the_argument() {
 fn init_sets_todays_business_date_and_never_overwrites() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("book.db");
-    let out = p2pdesk().arg("--db").arg(&db).arg("init").output().unwrap();
+    let out = init(&db).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let today = chrono::Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains(&format!("business date {today}")), "{text}");
-    let out = p2pdesk().arg("--db").arg(&db).arg("init").output().unwrap();
+    let out = init(&db).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8(out.stderr).unwrap().contains("already exists"));
     let out = p2pdesk().arg("--db").arg(&db).args(["audit", "verify"]).output().unwrap();
@@ -125,27 +138,130 @@ fn database_flag_beats_environment_beats_config() {
     };
     let mut c = p2pdesk();
     base(&mut c);
-    c.env("P2PDESK_DB", &from_env).arg("--db").arg(&from_flag).arg("init").assert().code(0);
+    c.env("P2PDESK_DB", &from_env).arg("--db").arg(&from_flag);
+    admin(&mut c).assert().code(0);
     assert!(from_flag.exists() && !from_env.exists());
     let mut c = p2pdesk();
     base(&mut c);
-    c.env("P2PDESK_DB", &from_env).arg("init").assert().code(0);
+    c.env("P2PDESK_DB", &from_env);
+    admin(&mut c).assert().code(0);
     assert!(from_env.exists() && !from_cfg.exists());
     let mut c = p2pdesk();
     base(&mut c);
-    c.arg("init").assert().code(0);
+    admin(&mut c).assert().code(0);
     assert!(from_cfg.exists());
     std::fs::write(&cfg, "").unwrap();
     let mut c = p2pdesk();
     base(&mut c);
-    c.arg("init").assert().code(0);
+    admin(&mut c).assert().code(0);
     assert!(data.join("p2pdesk.db").exists());
+}
+
+fn admin(c: &mut Command) -> &mut Command {
+    c.args(["init", "--admin", "root", "--password-stdin"])
+        .write_stdin(format!("{ADMIN_PASSWORD}\n"))
 }
 
 #[test]
 fn a_missing_database_is_a_clear_failure() {
     let dir = tempfile::tempdir().unwrap();
-    let out = p2pdesk().arg("--db").arg(dir.path().join("none.db")).args(["ledger", "check"]).output().unwrap();
+    let out = p2pdesk()
+        .arg("--db")
+        .arg(dir.path().join("none.db"))
+        .args(["ledger", "check"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8(out.stderr).unwrap().contains("p2pdesk init"));
+}
+
+#[test]
+fn init_refuses_a_weak_password_and_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.db");
+    let out = p2pdesk()
+        .arg("--db")
+        .arg(&db)
+        .args(["init", "--admin", "root", "--password-stdin"])
+        .write_stdin("Password123!\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8(out.stderr).unwrap().contains("password: is too common"));
+    assert!(!db.exists());
+    let out = p2pdesk().arg("--db").arg(&db).args(["init", "--admin", "root"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "no terminal and no --password-stdin");
+    assert!(!db.exists());
+}
+
+#[test]
+fn whoami_and_passwd_act_as_the_user() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.db");
+    init(&db).assert().code(0);
+    let out = p2pdesk()
+        .arg("--db")
+        .arg(&db)
+        .args(["whoami", "--user", "root", "--password-stdin", "--format", "json"])
+        .write_stdin(format!("{ADMIN_PASSWORD}\n"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let me: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(me["user"], "root");
+    assert_eq!(me["department"], "ops");
+    assert_eq!(me["roles"], serde_json::json!(["system_admin"]));
+    assert_eq!(me["levels"], serde_json::json!({"ops": "advanced", "admin": "advanced"}));
+    assert!(me["last_login"].is_string());
+    assert!(me["password_expires"].is_string());
+    // A wrong password: exit 1, the generic message.
+    let out = p2pdesk()
+        .arg("--db")
+        .arg(&db)
+        .args(["whoami", "--user", "root", "--password-stdin"])
+        .write_stdin("wrong-Password-1\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8(out.stderr).unwrap().contains("user name or password is wrong"));
+    // The same through the environment variable.
+    let out = p2pdesk()
+        .arg("--db")
+        .arg(&db)
+        .args(["whoami", "--user", "root"])
+        .env("P2PDESK_PASSWORD", ADMIN_PASSWORD)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    // passwd: old, new, new again.
+    let out = p2pdesk()
+        .arg("--db")
+        .arg(&db)
+        .args(["passwd", "--user", "root"])
+        .write_stdin(format!("{ADMIN_PASSWORD}\nQuiet-river-2031\nQuiet-river-2031\n"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = p2pdesk()
+        .arg("--db")
+        .arg(&db)
+        .args(["whoami", "--user", "root", "--password-stdin"])
+        .write_stdin("Quiet-river-2031\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    // The old password is gone and may not come back (history).
+    let out = p2pdesk()
+        .arg("--db")
+        .arg(&db)
+        .args(["passwd", "--user", "root"])
+        .write_stdin(format!("Quiet-river-2031\n{ADMIN_PASSWORD}\n{ADMIN_PASSWORD}\n"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8(out.stderr).unwrap().contains("must differ from the last 4 passwords")
+    );
+    let out = p2pdesk().arg("--db").arg(&db).args(["audit", "verify"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
 }

@@ -37,12 +37,14 @@ fn mismatches(file: &str, amount: &str, term: &str, rate: &str, id: &str) -> (us
 }
 
 fn reference() -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(data("reference_lendingclub.json")).unwrap()).unwrap()
+    serde_json::from_str(&std::fs::read_to_string(data("reference_lendingclub.json")).unwrap())
+        .unwrap()
 }
 
 #[test]
 fn openintro_installments_are_level_payments_rounded_up() {
-    let (rows, found) = mismatches("lendingclub-2018q1-openintro.csv", "loan_amount", "term", "interest_rate", "");
+    let (rows, found) =
+        mismatches("lendingclub-2018q1-openintro.csv", "loan_amount", "term", "interest_rate", "");
     assert_eq!(rows, 10_000);
     let reference = reference();
     let expected: BTreeSet<String> = reference["mismatches"]
@@ -60,7 +62,8 @@ fn openintro_installments_are_level_payments_rounded_up() {
 
 #[test]
 fn native_installments_are_level_payments_rounded_up() {
-    let (rows, found) = mismatches("lendingclub-native-sample.csv", "funded_amnt", "term", "int_rate", "id");
+    let (rows, found) =
+        mismatches("lendingclub-native-sample.csv", "funded_amnt", "term", "int_rate", "id");
     assert_eq!(rows, 1_000);
     let reference = reference();
     let expected: BTreeSet<String> = reference["native_mismatches"]

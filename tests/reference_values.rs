@@ -47,18 +47,43 @@ fn schedules_match_independent_calculation() {
         for (got, want) in rows.iter().zip(expected) {
             let p = got.period;
             assert_eq!(u64::from(p), want["period"].as_u64().unwrap(), "{name}");
-            assert_eq!(got.due_date.to_string(), s(&want["due_date"]), "{name} period {p} due date");
-            assert_eq!(got.principal.to_string(), s(&want["principal"]), "{name} period {p} principal");
-            assert_eq!(got.interest.to_string(), s(&want["interest"]), "{name} period {p} interest");
+            assert_eq!(
+                got.due_date.to_string(),
+                s(&want["due_date"]),
+                "{name} period {p} due date"
+            );
+            assert_eq!(
+                got.principal.to_string(),
+                s(&want["principal"]),
+                "{name} period {p} principal"
+            );
+            assert_eq!(
+                got.interest.to_string(),
+                s(&want["interest"]),
+                "{name} period {p} interest"
+            );
             assert_eq!(got.total.to_string(), s(&want["total"]), "{name} period {p} total");
-            assert_eq!(got.remaining.to_string(), s(&want["remaining"]), "{name} period {p} remaining");
+            assert_eq!(
+                got.remaining.to_string(),
+                s(&want["remaining"]),
+                "{name} period {p} remaining"
+            );
         }
         let t = schedule::totals(&rows);
-        assert_eq!(t.principal.to_string(), s(&case["totals"]["principal"]), "{name} total principal");
+        assert_eq!(
+            t.principal.to_string(),
+            s(&case["totals"]["principal"]),
+            "{name} total principal"
+        );
         assert_eq!(t.interest.to_string(), s(&case["totals"]["interest"]), "{name} total interest");
         assert_eq!(t.total.to_string(), s(&case["totals"]["total"]), "{name} total");
         if let Some(level) = case.get("level_payment") {
-            let got = schedule::level_payment(terms.amount, terms.rate, terms.term_months, terms.rounding);
+            let got = schedule::level_payment(
+                terms.amount,
+                terms.rate,
+                terms.term_months,
+                terms.rounding,
+            );
             assert_eq!(got.to_string(), s(level), "{name} level payment");
         }
     }
@@ -83,7 +108,11 @@ fn settlement_quotes_match_independent_calculation() {
         }
         let q = quote(&periods, on);
         let label = format!("{} on {on}", s(&case["amount"]));
-        assert_eq!(q.principal.to_string(), s(&case["outstanding_principal"]), "{label}: principal");
+        assert_eq!(
+            q.principal.to_string(),
+            s(&case["outstanding_principal"]),
+            "{label}: principal"
+        );
         assert_eq!(q.total.to_string(), s(&case["quote"]), "{label}: quote");
         let interest = q.due_interest.checked_add(q.accrued_interest).unwrap();
         assert_eq!(
@@ -92,7 +121,11 @@ fn settlement_quotes_match_independent_calculation() {
             "{label}: parts"
         );
         if on < rows.last().unwrap().due_date && !rows.iter().any(|r| r.due_date == on) {
-            assert_eq!(q.accrued_interest.to_string(), s(&case["accrued_interest"]), "{label}: accrued");
+            assert_eq!(
+                q.accrued_interest.to_string(),
+                s(&case["accrued_interest"]),
+                "{label}: accrued"
+            );
         }
     }
 }
@@ -104,8 +137,12 @@ fn investor_splits_match_independent_calculation() {
     assert!(cases.len() >= 10);
     for case in cases {
         let amount = Money::parse(s(&case["amount"])).unwrap();
-        let holdings: Vec<Money> =
-            case["holdings"].as_array().unwrap().iter().map(|h| Money::parse(s(h)).unwrap()).collect();
+        let holdings: Vec<Money> = case["holdings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| Money::parse(s(h)).unwrap())
+            .collect();
         let want: Vec<String> =
             case["shares"].as_array().unwrap().iter().map(|v| s(v).to_owned()).collect();
         let got: Vec<String> =

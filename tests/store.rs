@@ -103,18 +103,26 @@ fn describe(conn: &Connection) -> Vec<String> {
                     .unwrap();
                 out.extend(fks.map(Result::unwrap));
                 // CHECK constraints live only in the SQL text: compare it without whitespace.
-                let squeezed: String = sql.unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ");
+                let squeezed: String =
+                    sql.unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ");
                 out.push(format!("  sql {squeezed}"));
             }
             "index" => {
                 let mut s = conn.prepare(&format!("PRAGMA index_xinfo(\"{name}\")")).unwrap();
                 let cols = s
-                    .query_map([], |r| Ok(format!("  key {:?} desc={}", r.get::<_, Option<String>>(2)?, r.get::<_, i64>(3)?)))
+                    .query_map([], |r| {
+                        Ok(format!(
+                            "  key {:?} desc={}",
+                            r.get::<_, Option<String>>(2)?,
+                            r.get::<_, i64>(3)?
+                        ))
+                    })
                     .unwrap();
                 out.extend(cols.map(Result::unwrap));
             }
             _ => {
-                let squeezed: String = sql.unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ");
+                let squeezed: String =
+                    sql.unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ");
                 out.push(format!("  sql {squeezed}"));
             }
         }

@@ -2,12 +2,13 @@
 //! or input (naming the argument or field), 3 done in part.
 
 mod audit;
+mod auth;
 mod init;
 mod ledger;
 mod schedule;
 
 use std::ffi::OsString;
-use std::io::Write;
+use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
@@ -90,6 +91,10 @@ pub enum Command {
     /// Check the books.
     #[command(subcommand)]
     Ledger(ledger::LedgerCommand),
+    /// Show your profile and permissions.
+    Whoami(auth::WhoamiArgs),
+    /// Change your password (old, TOTP code if enrolled, new, new again on standard input).
+    Passwd(auth::PasswdArgs),
 }
 
 /// Everything a command needs from the environment.
@@ -114,7 +119,7 @@ impl Env {
 }
 
 /// Parses the arguments and runs the command, writing to `out`. Returns the exit status.
-pub fn run<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> Exit
+pub fn run<I, T>(args: I, input: &mut dyn BufRead, out: &mut dyn Write, err: &mut dyn Write) -> Exit
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
@@ -127,7 +132,7 @@ where
             return if code == 0 { Exit::Done } else { Exit::BadInput };
         }
     };
-    match execute(cli, out) {
+    match execute(cli, input, out) {
         Ok(exit) => exit,
         Err(f) => {
             let _ = writeln!(err, "error: {}", f.message);
@@ -136,7 +141,7 @@ where
     }
 }
 
-fn execute(cli: Cli, out: &mut dyn Write) -> Result<Exit, Failure> {
+fn execute(cli: Cli, input: &mut dyn BufRead, out: &mut dyn Write) -> Result<Exit, Failure> {
     let Some(command) = cli.command else {
         return Err(Failure::bad_input("no command given: see p2pdesk --help"));
     };
@@ -152,9 +157,11 @@ fn execute(cli: Cli, out: &mut dyn Write) -> Result<Exit, Failure> {
         db_env: std::env::var_os("P2PDESK_DB").filter(|v| !v.is_empty()).map(PathBuf::from),
     };
     match command {
-        Command::Init(args) => init::run(&env, &args, out),
+        Command::Init(args) => init::run(&env, &args, input, out),
         Command::Schedule(_) => unreachable!("handled above"),
         Command::Audit(c) => audit::run(&env, &c, out),
         Command::Ledger(c) => ledger::run(&env, &c, out),
+        Command::Whoami(args) => auth::whoami(&env, &args, input, out),
+        Command::Passwd(args) => auth::passwd(&env, &args, input, out),
     }
 }

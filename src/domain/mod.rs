@@ -1,6 +1,9 @@
 //! Pure lending rules: money, rates, schedules, settlement quotes and splits. No I/O here.
 
+pub mod access;
+pub mod credentials;
 pub mod money;
+pub mod password;
 pub mod rate;
 pub mod schedule;
 pub mod settlement;

@@ -1,97 +1,19 @@
-//! Who may do what: modules, levels, actors and the catalogue of operations.
+//! Who may do what: requirements, actors and the catalogue of operations.
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::str::FromStr;
 
-use serde::Serialize;
-
-/// A function module of the system (§3.1.2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Module {
-    Business,
-    Risk,
-    Finance,
-    Hr,
-    Audit,
-    Ops,
-    Admin,
-}
-
-impl Module {
-    pub const ALL: [Module; 7] = [
-        Module::Business,
-        Module::Risk,
-        Module::Finance,
-        Module::Hr,
-        Module::Audit,
-        Module::Ops,
-        Module::Admin,
-    ];
-
-    #[must_use]
-    pub const fn code(self) -> &'static str {
-        match self {
-            Module::Business => "business",
-            Module::Risk => "risk",
-            Module::Finance => "finance",
-            Module::Hr => "hr",
-            Module::Audit => "audit",
-            Module::Ops => "ops",
-            Module::Admin => "admin",
-        }
-    }
-}
-
-impl FromStr for Module {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Module::ALL
-            .into_iter()
-            .find(|m| m.code() == s)
-            .ok_or_else(|| format!("unknown module \"{s}\""))
-    }
-}
-
-/// Depth of access to a module: ordinary (view and routine entry) or advanced (approve,
-/// execute money movements, reveal masked data, change settings).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    None,
-    Ordinary,
-    Advanced,
-}
-
-impl Level {
-    #[must_use]
-    pub const fn code(self) -> &'static str {
-        match self {
-            Level::None => "none",
-            Level::Ordinary => "ordinary",
-            Level::Advanced => "advanced",
-        }
-    }
-}
-
-impl FromStr for Level {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "none" => Ok(Level::None),
-            "ordinary" => Ok(Level::Ordinary),
-            "advanced" => Ok(Level::Advanced),
-            _ => Err(format!("unknown level \"{s}\" (expected none, ordinary or advanced)")),
-        }
-    }
-}
+pub use crate::domain::access::{Level, Module, Role};
 
 /// What an operation requires.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Need {
     /// At least this level in this module.
     Level(Module, Level),
+    /// This administrator role.
+    Role(Role),
+    /// Any signed-in member of staff (self-service: own password, own profile).
+    Staff,
     /// Only the built-in system actor (scheduled jobs, bootstrap).
     System,
 }
@@ -100,6 +22,8 @@ impl fmt::Display for Need {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Need::Level(m, l) => write!(f, "{} ({})", m.code(), l.code()),
+            Need::Role(r) => f.write_str(r.code()),
+            Need::Staff => f.write_str("a staff account"),
             Need::System => f.write_str("the system actor"),
         }
     }
@@ -137,6 +61,10 @@ pub struct Actor {
     pub username: String,
     pub is_system: bool,
     pub levels: BTreeMap<Module, Level>,
+    pub role: Option<Role>,
+    pub department: String,
+    /// Head of his department (部门负责人).
+    pub is_head: bool,
 }
 
 /// The id of the built-in system actor (row 1 of `staff`).
@@ -146,12 +74,27 @@ impl Actor {
     /// The built-in actor of scheduled jobs.
     #[must_use]
     pub fn system() -> Actor {
-        Actor { id: SYSTEM_ID, username: "system".into(), is_system: true, levels: BTreeMap::new() }
+        Actor {
+            id: SYSTEM_ID,
+            username: "system".into(),
+            is_system: true,
+            levels: BTreeMap::new(),
+            role: None,
+            department: "ops".into(),
+            is_head: false,
+        }
     }
 
     #[must_use]
     pub fn level(&self, module: Module) -> Level {
         self.levels.get(&module).copied().unwrap_or(Level::None)
+    }
+
+    /// Whether the account holds an advanced level anywhere or an administrator role: such
+    /// accounts may be required to use a second factor.
+    #[must_use]
+    pub fn is_privileged(&self) -> bool {
+        self.role.is_some() || self.levels.values().any(|l| *l == Level::Advanced)
     }
 
     /// Whether the actor meets a requirement. The system actor runs the scheduled jobs and the
@@ -163,6 +106,8 @@ impl Actor {
         }
         match need {
             Need::Level(module, level) => self.level(module) >= level,
+            Need::Role(role) => self.role == Some(role),
+            Need::Staff => true,
             Need::System => false,
         }
     }

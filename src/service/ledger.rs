@@ -19,9 +19,18 @@ impl Service {
         amount: Money,
         bank_ref: &str,
     ) -> Result<Posted, ServiceError> {
-        custody_holder(holder)?;
         let lines = vec![Line::debit(Account::Bank, amount), Line::credit(holder, amount)];
-        self.movement(actor, ops::DEPOSIT, EntryKind::Deposit, bank_ref, lines, "")
+        self.movement(
+            actor,
+            Movement {
+                op: ops::DEPOSIT,
+                kind: EntryKind::Deposit,
+                key: bank_ref,
+                lines,
+                memo: "",
+                holder: Some(holder),
+            },
+        )
     }
 
     /// Money left a holder's sub-account for his bank card.
@@ -32,9 +41,18 @@ impl Service {
         amount: Money,
         bank_ref: &str,
     ) -> Result<Posted, ServiceError> {
-        custody_holder(holder)?;
         let lines = vec![Line::debit(holder, amount), Line::credit(Account::Bank, amount)];
-        self.movement(actor, ops::WITHDRAW, EntryKind::Withdrawal, bank_ref, lines, "")
+        self.movement(
+            actor,
+            Movement {
+                op: ops::WITHDRAW,
+                kind: EntryKind::Withdrawal,
+                key: bank_ref,
+                lines,
+                memo: "",
+                holder: Some(holder),
+            },
+        )
     }
 
     /// Freezes an investor's money for a bid.
@@ -49,7 +67,17 @@ impl Service {
             Line::debit(Account::InvestorCustody(investor), amount),
             Line::credit(Account::InvestorFrozen(investor), amount),
         ];
-        self.movement(actor, ops::FREEZE, EntryKind::BidFreeze, key, lines, "")
+        self.movement(
+            actor,
+            Movement {
+                op: ops::FREEZE,
+                kind: EntryKind::BidFreeze,
+                key,
+                lines,
+                memo: "",
+                holder: None,
+            },
+        )
     }
 
     /// Releases frozen money back to the investor (a failed raise, a cancelled bid).
@@ -64,7 +92,17 @@ impl Service {
             Line::debit(Account::InvestorFrozen(investor), amount),
             Line::credit(Account::InvestorCustody(investor), amount),
         ];
-        self.movement(actor, ops::RELEASE, EntryKind::BidRelease, key, lines, "")
+        self.movement(
+            actor,
+            Movement {
+                op: ops::RELEASE,
+                kind: EntryKind::BidRelease,
+                key,
+                lines,
+                memo: "",
+                holder: None,
+            },
+        )
     }
 
     /// Posts a balanced entry of any kind (finance, advanced).
@@ -76,7 +114,7 @@ impl Service {
         lines: Vec<Line>,
         memo: &str,
     ) -> Result<Posted, ServiceError> {
-        self.movement(actor, ops::POST, kind, key, lines, memo)
+        self.movement(actor, Movement { op: ops::POST, kind, key, lines, memo, holder: None })
     }
 
     /// Reverses an entry with its mirror image, keyed by `key`.
@@ -87,8 +125,8 @@ impl Service {
         key: &str,
         memo: &str,
     ) -> Result<Posted, ServiceError> {
-        require_key(key)?;
         self.write(actor, ops::REVERSE, |tx| {
+            require_key(key)?;
             let date = business_date(tx)?;
             let now = tx.now_text();
             let posted = books::reverse(tx.conn(), entry_id, key, date, memo, tx.actor().id, &now)?;
@@ -102,17 +140,15 @@ impl Service {
         })
     }
 
-    fn movement(
-        &mut self,
-        actor: &Actor,
-        op: Op,
-        kind: EntryKind,
-        key: &str,
-        lines: Vec<Line>,
-        memo: &str,
-    ) -> Result<Posted, ServiceError> {
-        require_key(key)?;
+    fn movement(&mut self, actor: &Actor, m: Movement<'_>) -> Result<Posted, ServiceError> {
+        let Movement { op, kind, key, lines, memo, holder } = m;
+        // Input is checked inside the write, after the permission: an unauthorised attempt is
+        // recorded whatever it carried.
         self.write(actor, op, |tx| {
+            require_key(key)?;
+            if let Some(h) = holder {
+                custody_holder(h)?;
+            }
             let draft = Draft {
                 key: key.to_owned(),
                 kind,
@@ -152,6 +188,16 @@ impl Service {
     pub fn check_books(&self) -> Result<BooksCheck, ServiceError> {
         Ok(books::check(self.db().conn())?)
     }
+}
+
+/// One movement to post: what it is, its key and lines, and the custody holder it is for.
+struct Movement<'a> {
+    op: Op,
+    kind: EntryKind,
+    key: &'a str,
+    lines: Vec<Line>,
+    memo: &'a str,
+    holder: Option<Account>,
 }
 
 fn business_date(tx: &Tx<'_>) -> Result<chrono::NaiveDate, ServiceError> {

@@ -4,8 +4,11 @@
 //! permission changes nothing and is itself recorded as an overreach attempt.
 
 pub mod access;
+pub mod changes;
+pub mod identity;
 pub mod ledger;
 pub mod platform;
+pub mod settings;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -76,6 +79,29 @@ impl Clock for SystemClock {
     }
 }
 
+/// A clock moved by hand, for tests of lockouts, expiry and step-up.
+#[derive(Debug)]
+pub struct ManualClock(std::sync::Mutex<DateTime<Utc>>);
+
+impl ManualClock {
+    #[must_use]
+    pub fn new(start: DateTime<Utc>) -> ManualClock {
+        ManualClock(std::sync::Mutex::new(start))
+    }
+
+    /// Moves the clock forward.
+    pub fn advance(&self, by: chrono::Duration) {
+        let mut t = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        *t += by;
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
 /// A handle on one database for one process.
 pub struct Service {
     db: Db,
@@ -86,6 +112,7 @@ pub struct Service {
 /// An audit record waiting for its transaction to commit.
 #[derive(Clone, Debug)]
 pub struct AuditNote {
+    pub outcome: Outcome,
     pub action: String,
     pub entity: String,
     pub entity_id: String,
@@ -127,7 +154,31 @@ impl Tx<'_> {
         entity_id: &dyn std::fmt::Display,
         detail: Value,
     ) {
+        self.note(Outcome::Ok, action, entity, entity_id, detail);
+    }
+
+    /// Adds an audit record of an attempt that failed but is itself worth keeping (a wrong
+    /// password): committed with whatever the change wrote (a failure counter).
+    pub fn audit_failure(
+        &mut self,
+        action: &str,
+        entity: &str,
+        entity_id: &dyn std::fmt::Display,
+        detail: Value,
+    ) {
+        self.note(Outcome::Failed, action, entity, entity_id, detail);
+    }
+
+    fn note(
+        &mut self,
+        outcome: Outcome,
+        action: &str,
+        entity: &str,
+        entity_id: &dyn std::fmt::Display,
+        detail: Value,
+    ) {
         self.notes.push(AuditNote {
+            outcome,
             action: action.to_owned(),
             entity: entity.to_owned(),
             entity_id: entity_id.to_string(),
@@ -163,6 +214,12 @@ impl Service {
         self.clock.now()
     }
 
+    /// Where this process runs, as recorded in audit records and sessions.
+    #[must_use]
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
     /// Runs one change: permission check, transaction, audit records, commit, head file.
     pub fn write<T>(
         &mut self,
@@ -181,18 +238,30 @@ impl Service {
         let origin = self.origin.clone();
         let tx = self.db.conn_mut().transaction()?;
         let mut ctx = Tx { inner: tx, actor, now, notes: Vec::new() };
-        let value = change(&mut ctx)?;
+        let value = match change(&mut ctx) {
+            Ok(v) => v,
+            Err(ServiceError::Forbidden { action, need }) => {
+                // A rule checked inside the change (a department head, maker ≠ checker) refused:
+                // nothing of the change is kept, the attempt is.
+                drop(ctx);
+                self.record_refusal(actor, Op { action, need }, now)?;
+                tracing::warn!(actor = %actor.username, action, "permission refused");
+                return Err(ServiceError::Forbidden { action, need });
+            }
+            Err(e) => return Err(e),
+        };
         if ctx.notes.is_empty() {
             ctx.audit(op.action, "-", &"-", json!({}));
         }
         let at = ctx.now_text();
         let mut tip = None;
         for note in std::mem::take(&mut ctx.notes) {
-            let rec = record(actor, &at, &origin, Outcome::Ok, note);
+            let rec = record(actor, &at, &origin, note);
             tip = Some(audit::append(&ctx.inner, rec)?);
         }
+        let head_ok = head_trusted(&ctx.inner, &path);
         ctx.inner.commit()?;
-        if let Some((seq, hash)) = tip {
+        if let (Some((seq, hash)), true) = (tip, head_ok) {
             publish_head(&path, seq, &hash);
         }
         Ok(value)
@@ -207,29 +276,47 @@ impl Service {
     ) -> Result<(), ServiceError> {
         let at = now.to_rfc3339_opts(SecondsFormat::Millis, true);
         let note = AuditNote {
+            outcome: Outcome::Refused,
             action: op.action.to_owned(),
             entity: "-".into(),
             entity_id: "-".into(),
             detail: json!({ "missing": op.need.to_string() }),
         };
-        let rec = record(actor, &at, &self.origin, Outcome::Refused, note);
+        let rec = record(actor, &at, &self.origin, note);
         let path = self.db.path().to_path_buf();
         let tx = self.db.conn_mut().transaction()?;
         let (seq, hash) = audit::append(&tx, rec)?;
+        let head_ok = head_trusted(&tx, &path);
         tx.commit()?;
-        publish_head(&path, seq, &hash);
+        if head_ok {
+            publish_head(&path, seq, &hash);
+        }
         Ok(())
     }
 
-    /// Checks the audit chain and its head file, under the writers' lock so that the head can be
-    /// brought up to date without racing a writer.
+    /// Checks the audit chain and its head file. The walk runs without the writers' lock (it
+    /// reads one snapshot); only reading the head and mending a head left behind by a crash
+    /// take the lock, so writers are not held up by a long walk.
     pub fn verify_audit(&self) -> Result<audit::Verification, ServiceError> {
-        let _lock = WriteLock::acquire(self.db.path(), LOCK_TIMEOUT)?;
-        Ok(audit::verify(self.db.conn(), self.db.path())?)
+        let path = self.db.path();
+        let head = {
+            let _lock = WriteLock::acquire(path, LOCK_TIMEOUT)?;
+            audit::read_head(path)?
+        };
+        let v = audit::verify(self.db.conn(), &head)?;
+        if matches!(v.head, audit::HeadCheck::Behind { .. }) && v.first_broken.is_none() {
+            let _lock = WriteLock::acquire(path, LOCK_TIMEOUT)?;
+            // Mend only if no writer moved the head meanwhile.
+            if audit::read_head(path)? == head {
+                let (seq, hash) = audit::tip(self.db.conn())?;
+                audit::write_head(path, seq, &hash)?;
+            }
+        }
+        Ok(v)
     }
 }
 
-fn record(actor: &Actor, at: &str, origin: &str, outcome: Outcome, note: AuditNote) -> Record {
+fn record(actor: &Actor, at: &str, origin: &str, note: AuditNote) -> Record {
     Record {
         seq: 0,
         at: at.to_owned(),
@@ -238,10 +325,23 @@ fn record(actor: &Actor, at: &str, origin: &str, outcome: Outcome, note: AuditNo
         action: note.action,
         entity: note.entity,
         entity_id: note.entity_id,
-        outcome: outcome.code().to_owned(),
+        outcome: note.outcome.code().to_owned(),
         origin: origin.to_owned(),
         detail: note.detail.to_string(),
     }
+}
+
+/// Whether the head file may be moved forward by this writer: only a head consistent with
+/// the table is. One that names a missing record or another hash is evidence of tampering and
+/// is left as it is for `audit verify` to report.
+fn head_trusted(conn: &rusqlite::Connection, path: &Path) -> bool {
+    let consistent = audit::read_head(path)
+        .and_then(|head| audit::head_consistent(conn, &head))
+        .unwrap_or(false);
+    if !consistent {
+        tracing::error!("audit head file disagrees with the audit trail; left unchanged");
+    }
+    consistent
 }
 
 /// Writes the head file after a commit. A failure here loses nothing: the head is merely

@@ -4,8 +4,8 @@ use std::path::Path;
 
 use chrono::{NaiveDate, Utc};
 use chrono_tz::Tz;
-use serde_json::json;
 
+use super::changes::Changes;
 use super::{Actor, Need, Op, Service, ServiceError};
 use crate::store::{Db, platform};
 
@@ -39,7 +39,10 @@ impl Service {
                 INIT.action,
                 "platform",
                 &1,
-                json!({ "business_date": [null, business_date.to_string()], "timezone": [null, timezone] }),
+                Changes::new()
+                    .set("business_date", None, Some(&business_date.to_string()))
+                    .set("timezone", None, Some(timezone))
+                    .into_value(),
             );
             Ok(())
         })?;

@@ -203,9 +203,8 @@ impl Verification {
     }
 }
 
-/// Walks the whole chain, then checks the head file. A head that is merely behind is brought
-/// up to date (the caller holds the writers' lock, so no writer moves the tip meanwhile).
-pub fn verify(conn: &Connection, db: &Path) -> Result<Verification, StoreError> {
+/// Walks the whole chain in one read snapshot and judges the given head against it.
+pub fn verify(conn: &Connection, head: &Head) -> Result<Verification, StoreError> {
     let mut stmt = conn.prepare(
         "SELECT seq, at, actor_id, actor, action, entity, entity_id, outcome, origin, detail,
                 prev_hash, hash
@@ -217,6 +216,11 @@ pub fn verify(conn: &Connection, db: &Path) -> Result<Verification, StoreError> 
     let mut records = 0_i64;
     let mut first_broken = None;
     let mut table_seq = 0_i64;
+    let mut head_hash_in_table = None;
+    let head_seq = match head {
+        Head::At { seq, .. } => Some(*seq),
+        _ => None,
+    };
     while let Some(row) = rows.next()? {
         let rec = Record {
             seq: row.get(0)?,
@@ -238,37 +242,55 @@ pub fn verify(conn: &Connection, db: &Path) -> Result<Verification, StoreError> 
         {
             first_broken = Some(rec.seq.min(expected_seq));
         }
+        if Some(rec.seq) == head_seq {
+            head_hash_in_table = Some(stored.clone());
+        }
         expected_seq = rec.seq + 1;
         table_seq = rec.seq;
         expected_prev = stored;
     }
-    drop(rows);
-    drop(stmt);
     let table_hash = expected_prev;
-    let head = match read_head(db)? {
+    let head = match head {
         Head::Missing => HeadCheck::Missing,
         Head::Malformed => HeadCheck::Malformed,
-        Head::At { seq, .. } if seq > table_seq => HeadCheck::Ahead { head_seq: seq, table_seq },
-        Head::At { seq, hash } if seq == table_seq => {
-            if hash == table_hash {
+        Head::At { seq, .. } if *seq > table_seq => HeadCheck::Ahead { head_seq: *seq, table_seq },
+        Head::At { seq, hash } if *seq == table_seq => {
+            if *hash == table_hash {
                 HeadCheck::Matches
             } else {
-                HeadCheck::Differs { seq }
+                HeadCheck::Differs { seq: *seq }
             }
         }
         Head::At { seq, hash } => {
-            let stored: Option<String> = conn
-                .query_row("SELECT hash FROM audit_log WHERE seq = ?1", [seq], |r| r.get(0))
-                .optional()?;
-            if stored.as_deref() == Some(hash.as_str()) || seq == 0 {
-                if first_broken.is_none() {
-                    write_head(db, table_seq, &table_hash)?;
-                }
-                HeadCheck::Behind { head_seq: seq, table_seq }
+            let matches = if *seq == 0 {
+                hash == GENESIS
             } else {
-                HeadCheck::Differs { seq }
+                head_hash_in_table.as_deref() == Some(hash.as_str())
+            };
+            if matches {
+                HeadCheck::Behind { head_seq: *seq, table_seq }
+            } else {
+                HeadCheck::Differs { seq: *seq }
             }
         }
     };
     Ok(Verification { records, first_broken, head })
+}
+
+/// Whether a head is consistent with the table's tip: it names a record the table holds with
+/// that record's hash (a head behind the tip is fine: a crash after a commit). A writer only
+/// moves a consistent head forward, so that a truncation stays visible after later writes.
+pub fn head_consistent(conn: &Connection, head: &Head) -> Result<bool, StoreError> {
+    Ok(match head {
+        Head::Missing => true,
+        Head::Malformed => false,
+        Head::At { seq: 0, hash } => hash == GENESIS,
+        Head::At { seq, hash } => {
+            let stored: Option<String> = conn
+                .prepare_cached("SELECT hash FROM audit_log WHERE seq = ?1")?
+                .query_row([seq], |r| r.get(0))
+                .optional()?;
+            stored.as_deref() == Some(hash.as_str())
+        }
+    })
 }

@@ -128,6 +128,9 @@ pub fn post(
             None => net.push((l.account, signed)),
         }
     }
+    // The holders' accounts are checked before the bank's, so a refusal names the customer
+    // whose balance is short rather than the custodian's total.
+    net.sort_by_key(|(a, _)| *a == Account::Bank);
     for (account, delta) in &net {
         if account.non_negative() && *delta < 0 {
             let bal = balance(conn, *account)?;
@@ -236,6 +239,15 @@ pub fn reverse(
         } else {
             Err(PostError::AlreadyReversed(entry_id))
         };
+    }
+    // The entry is not reversed yet, so a key already in use belongs to another entry, even
+    // if that entry's lines look the same (the reversal of an identical movement): a conflict,
+    // not a replay.
+    let taken: Option<i64> = conn
+        .query_row("SELECT id FROM journal_entries WHERE idem_key = ?1", [key], |r| r.get(0))
+        .optional()?;
+    if let Some(id) = taken {
+        return Err(PostError::KeyConflict { key: key.to_owned(), entry_id: id });
     }
     post(conn, &draft, actor_id, now, Some(entry_id))
 }

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod ledger;
 pub mod migrations;
 pub mod platform;
+pub mod staff;
 pub mod write_lock;
 
 use std::path::{Path, PathBuf};
@@ -141,7 +142,10 @@ mod tests {
         let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).unwrap();
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;").unwrap();
         conn.busy_timeout(BUSY_TIMEOUT).unwrap();
-        assert_eq!(check_settings(&conn, &mode).unwrap_err(), "journal mode is memory, WAL is required");
+        assert_eq!(
+            check_settings(&conn, &mode).unwrap_err(),
+            "journal mode is memory, WAL is required"
+        );
     }
 
     #[test]
@@ -153,7 +157,10 @@ mod tests {
         conn.execute_batch("PRAGMA foreign_keys = OFF;").unwrap();
         assert_eq!(check_settings(&conn, &mode).unwrap_err(), "foreign keys could not be enabled");
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;").unwrap();
-        assert_eq!(check_settings(&conn, &mode).unwrap_err(), "synchronous is 1, FULL (2) is required");
+        assert_eq!(
+            check_settings(&conn, &mode).unwrap_err(),
+            "synchronous is 1, FULL (2) is required"
+        );
         conn.execute_batch("PRAGMA synchronous = FULL;").unwrap();
         assert_eq!(check_settings(&conn, &mode), Ok(()));
     }

@@ -48,7 +48,7 @@ impl WriteLock {
                 Ok(()) => return Ok(WriteLock { file }),
                 Err(TryLockError::WouldBlock) if start.elapsed() < timeout => {
                     std::thread::sleep(pause);
-                    pause = (pause * 2).min(Duration::from_millis(50));
+                    pause = (pause * 2).min(Duration::from_millis(5));
                 }
                 Err(TryLockError::WouldBlock) => return Err(StoreError::Busy),
                 Err(TryLockError::Error(source)) => return Err(StoreError::Io { path, source }),

@@ -124,6 +124,170 @@ CREATE TABLE notifications (
 
 CREATE INDEX notifications_by_recipient ON notifications (recipient, read_at, id);
 
+-- Borrowers (借款人): natural persons and companies. Imported borrowers are anonymous: their
+-- facts from the source file are kept in `attributes`, no name or ID is invented.
+CREATE TABLE borrowers (
+    id           INTEGER PRIMARY KEY,
+    kind         TEXT    NOT NULL CHECK (kind IN ('person', 'company')),
+    name         TEXT    NOT NULL,
+    id_number    TEXT,                            -- ID card or unified social credit code
+    phone        TEXT,
+    attributes   TEXT    NOT NULL DEFAULT '{}',   -- JSON
+    source_ref   TEXT    UNIQUE,                  -- import key (native id or row hash)
+    created_at   TEXT    NOT NULL,
+    created_by   INTEGER NOT NULL REFERENCES staff (id)
+) STRICT;
+
+-- Investors (出借人) with their risk tolerance (风险承受能力), A (lowest) to G (highest).
+CREATE TABLE investors (
+    id              INTEGER PRIMARY KEY,
+    name            TEXT    NOT NULL,
+    id_number       TEXT,
+    phone           TEXT,
+    risk_tolerance  TEXT    NOT NULL CHECK (risk_tolerance IN ('A', 'B', 'C', 'D', 'E', 'F', 'G')),
+    created_at      TEXT    NOT NULL,
+    created_by      INTEGER NOT NULL REFERENCES staff (id)
+) STRICT;
+
+-- Loan projects (借款项目) from draft to disbursement. Rates are annual percent as text
+-- ('12.5'), fees a percentage of the amount deducted from the proceeds.
+CREATE TABLE projects (
+    id                  INTEGER PRIMARY KEY,
+    borrower_id         INTEGER NOT NULL REFERENCES borrowers (id),
+    title               TEXT    NOT NULL,
+    purpose             TEXT    NOT NULL,
+    amount_fen          INTEGER NOT NULL CHECK (amount_fen > 0),
+    rate                TEXT    NOT NULL,
+    term_months         INTEGER NOT NULL CHECK (term_months BETWEEN 1 AND 360),
+    method              TEXT    NOT NULL
+                        CHECK (method IN ('equal-installment', 'equal-principal', 'interest-first', 'bullet')),
+    min_bid_fen         INTEGER NOT NULL CHECK (min_bid_fen > 0),
+    bid_step_fen        INTEGER NOT NULL CHECK (bid_step_fen > 0),
+    raise_days          INTEGER NOT NULL CHECK (raise_days BETWEEN 1 AND 60),
+    fee_rate            TEXT    NOT NULL,
+    status              TEXT    NOT NULL DEFAULT 'draft'
+                        CHECK (status IN ('draft', 'submitted', 'approved', 'raising', 'full',
+                                          'failed', 'proposed', 'disbursed')),
+    risk_grade          TEXT    CHECK (risk_grade IN ('A', 'B', 'C', 'D', 'E', 'F', 'G')),
+    review_opinion      TEXT    NOT NULL DEFAULT '',
+    raised_fen          INTEGER NOT NULL DEFAULT 0,
+    created_by          INTEGER NOT NULL REFERENCES staff (id),
+    created_at          TEXT    NOT NULL,
+    submitted_by        INTEGER REFERENCES staff (id),
+    reviewed_by         INTEGER REFERENCES staff (id),
+    published_on        TEXT,                     -- business date
+    raise_deadline      TEXT,                     -- business date, last day of bidding
+    contract_no         TEXT,
+    contract_signed_on  TEXT,
+    proposed_by         INTEGER REFERENCES staff (id),
+    disbursed_by        INTEGER REFERENCES staff (id),
+    loan_id             INTEGER UNIQUE REFERENCES loans (id),
+    CHECK (raised_fen <= amount_fen),
+    CHECK (reviewed_by IS NULL OR reviewed_by <> submitted_by),
+    CHECK (disbursed_by IS NULL OR disbursed_by <> proposed_by)
+) STRICT;
+
+CREATE INDEX projects_by_status ON projects (status, id);
+CREATE INDEX projects_by_borrower ON projects (borrower_id, id);
+
+-- Bids (投标): money frozen on the investor's custody account until disbursement or release.
+CREATE TABLE bids (
+    id             INTEGER PRIMARY KEY,
+    project_id     INTEGER NOT NULL REFERENCES projects (id),
+    investor_id    INTEGER NOT NULL REFERENCES investors (id),
+    amount_fen     INTEGER NOT NULL CHECK (amount_fen > 0),
+    status         TEXT    NOT NULL DEFAULT 'frozen' CHECK (status IN ('frozen', 'released', 'funded')),
+    freeze_entry   INTEGER NOT NULL REFERENCES journal_entries (id),
+    business_date  TEXT    NOT NULL,
+    created_at     TEXT    NOT NULL,
+    created_by     INTEGER NOT NULL REFERENCES staff (id)
+) STRICT;
+
+CREATE INDEX bids_by_project ON bids (project_id, id);
+
+-- Disbursed loans: from a project, or imported with a book from another system.
+CREATE TABLE loans (
+    id                 INTEGER PRIMARY KEY,
+    borrower_id        INTEGER NOT NULL REFERENCES borrowers (id),
+    amount_fen         INTEGER NOT NULL CHECK (amount_fen > 0),
+    rate               TEXT    NOT NULL,
+    term_months        INTEGER NOT NULL,
+    method             TEXT    NOT NULL,
+    rounding           TEXT    NOT NULL DEFAULT 'half-up' CHECK (rounding IN ('half-up', 'up')),
+    value_date         TEXT    NOT NULL,
+    contract_date      TEXT    NOT NULL,
+    risk_grade         TEXT,
+    state              TEXT    NOT NULL DEFAULT 'current'
+                       CHECK (state IN ('current', 'overdue', 'settled', 'written_off')),
+    outstanding_fen    INTEGER NOT NULL CHECK (outstanding_fen >= 0),
+    days_past_due      INTEGER NOT NULL DEFAULT 0,
+    dpd_estimated      INTEGER NOT NULL DEFAULT 0 CHECK (dpd_estimated IN (0, 1)),
+    closed_on          TEXT,
+    source             TEXT    NOT NULL DEFAULT 'platform' CHECK (source IN ('platform', 'import')),
+    source_ref         TEXT    UNIQUE,
+    created_at         TEXT    NOT NULL
+) STRICT;
+
+CREATE INDEX loans_by_state ON loans (state, id);
+CREATE INDEX loans_by_borrower ON loans (borrower_id, id);
+
+-- The repayment schedule (还款计划) with what has been paid of each period.
+CREATE TABLE installments (
+    loan_id             INTEGER NOT NULL REFERENCES loans (id),
+    period              INTEGER NOT NULL,
+    due_date            TEXT    NOT NULL,
+    principal_fen       INTEGER NOT NULL CHECK (principal_fen >= 0),
+    interest_fen        INTEGER NOT NULL CHECK (interest_fen >= 0),
+    paid_principal_fen  INTEGER NOT NULL DEFAULT 0,
+    paid_interest_fen   INTEGER NOT NULL DEFAULT 0,
+    penalty_fen         INTEGER NOT NULL DEFAULT 0,   -- penalty interest charged so far
+    paid_penalty_fen    INTEGER NOT NULL DEFAULT 0,
+    penalty_through     TEXT,                         -- last day penalty was charged for
+    paid_on             TEXT,                         -- business date it was fully paid
+    PRIMARY KEY (loan_id, period),
+    CHECK (paid_principal_fen BETWEEN 0 AND principal_fen),
+    CHECK (paid_interest_fen BETWEEN 0 AND interest_fen),
+    CHECK (paid_penalty_fen BETWEEN 0 AND penalty_fen)
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX installments_due ON installments (due_date, loan_id) WHERE paid_on IS NULL;
+
+-- Investors' claims (债权) on a loan, in bid order. investor_id NULL: held on the opening
+-- balance of an imported book until investors are assigned.
+CREATE TABLE holdings (
+    id               INTEGER PRIMARY KEY,
+    loan_id          INTEGER NOT NULL REFERENCES loans (id),
+    investor_id      INTEGER REFERENCES investors (id),
+    bid_id           INTEGER REFERENCES bids (id),
+    principal_fen    INTEGER NOT NULL CHECK (principal_fen > 0),   -- share of the original amount
+    outstanding_fen  INTEGER NOT NULL CHECK (outstanding_fen >= 0)
+) STRICT;
+
+CREATE INDEX holdings_by_loan ON holdings (loan_id, id);
+CREATE INDEX holdings_by_investor ON holdings (investor_id, loan_id);
+
+-- Money received for a loan (the bank's notice), and how much of it has been applied.
+CREATE TABLE repayments (
+    id            INTEGER PRIMARY KEY,
+    loan_id       INTEGER NOT NULL REFERENCES loans (id),
+    bank_ref      TEXT    NOT NULL UNIQUE,
+    received_on   TEXT    NOT NULL,              -- business date
+    amount_fen    INTEGER NOT NULL CHECK (amount_fen > 0),
+    kind          TEXT    NOT NULL DEFAULT 'regular' CHECK (kind IN ('regular', 'settlement', 'historical')),
+    entry_id      INTEGER REFERENCES journal_entries (id),
+    created_at    TEXT    NOT NULL,
+    created_by    INTEGER NOT NULL REFERENCES staff (id)
+) STRICT;
+
+CREATE INDEX repayments_by_loan ON repayments (loan_id, id);
+
+-- Each business day's work, committed whole (the daily job resumes after a crash).
+CREATE TABLE daily_runs (
+    business_date  TEXT PRIMARY KEY,
+    finished_at    TEXT NOT NULL,
+    summary        TEXT NOT NULL                 -- JSON counts
+) STRICT;
+
 -- Chart of accounts. `code` names the account ('custody:investor:42', 'income:fee', …).
 -- normal_side says which side increases it; balance_fen is kept on that side and equals the
 -- sum of the account's journal lines (checked by tests and by `ledger check`).

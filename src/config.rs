@@ -4,6 +4,7 @@
 //! the data directory. The data directory is `--data-dir` or the user's data directory from
 //! the operating system; containers without a home directory must pass `--data-dir`.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use directories::ProjectDirs;
@@ -19,6 +20,29 @@ pub struct ConfigFile {
     pub language: Option<String>,
     /// `dark`, `light` or `high-contrast`.
     pub theme: Option<String>,
+    /// Console key overrides: `[keys.SCREEN] action = "key"` (or a list of keys). Checked when
+    /// the console starts, where unknown screens, actions and clashes are reported.
+    #[serde(default)]
+    pub keys: BTreeMap<String, BTreeMap<String, KeySpec>>,
+}
+
+/// The key or keys bound to one action in the config file.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum KeySpec {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl KeySpec {
+    /// The keys as written, in order.
+    #[must_use]
+    pub fn keys(&self) -> Vec<&str> {
+        match self {
+            KeySpec::One(k) => vec![k.as_str()],
+            KeySpec::Many(ks) => ks.iter().map(String::as_str).collect(),
+        }
+    }
 }
 
 /// Why the configuration cannot be used.

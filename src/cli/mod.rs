@@ -3,6 +3,7 @@
 
 mod audit;
 mod auth;
+mod batch;
 mod init;
 mod ledger;
 mod schedule;
@@ -91,6 +92,12 @@ pub enum Command {
     /// Check the books.
     #[command(subcommand)]
     Ledger(ledger::LedgerCommand),
+    /// Scheduled jobs.
+    #[command(subcommand)]
+    Batch(batch::BatchCommand),
+    /// Reports.
+    #[command(subcommand)]
+    Report(batch::ReportCommand),
     /// Show your profile and permissions.
     Whoami(auth::WhoamiArgs),
     /// Change your password (old, TOTP code if enrolled, new, new again on standard input).
@@ -161,6 +168,8 @@ fn execute(cli: Cli, input: &mut dyn BufRead, out: &mut dyn Write) -> Result<Exi
         Command::Schedule(_) => unreachable!("handled above"),
         Command::Audit(c) => audit::run(&env, &c, out),
         Command::Ledger(c) => ledger::run(&env, &c, out),
+        Command::Batch(c) => batch::batch(&env, &c, out),
+        Command::Report(c) => batch::report(&env, &c, input, out),
         Command::Whoami(args) => auth::whoami(&env, &args, input, out),
         Command::Passwd(args) => auth::passwd(&env, &args, input, out),
     }

@@ -13,4 +13,5 @@ pub use money::{Money, MoneyError, round_fen, round_fen_up};
 pub use rate::{Rate, RateError};
 pub use schedule::{Installment, LoanTerms, Method, Rounding, TermsError};
 pub mod ledger;
+pub mod lending;
 pub mod mask;

@@ -4,7 +4,7 @@ use serde_json::json;
 
 use super::access::ops;
 use super::{Actor, Op, Service, ServiceError, Tx};
-use crate::domain::ledger::{Account, EntryKind, Line};
+use crate::domain::ledger::{Account, EntryKind, Line, Side};
 use crate::domain::money::Money;
 use crate::store::ledger::{self as books, BooksCheck, Draft, Posted};
 use crate::store::platform;
@@ -145,39 +145,13 @@ impl Service {
         // Input is checked inside the write, after the permission: an unauthorised attempt is
         // recorded whatever it carried.
         self.write(actor, op, |tx| {
-            require_key(key)?;
             if let Some(h) = holder {
                 custody_holder(h)?;
             }
-            let draft = Draft {
-                key: key.to_owned(),
-                kind,
-                business_date: business_date(tx)?,
-                memo: memo.to_owned(),
-                lines,
-            };
-            let now = tx.now_text();
-            let posted = books::post(tx.conn(), &draft, tx.actor().id, &now, None)?;
-            let amount: i64 = draft
-                .lines
-                .iter()
-                .filter(|l| l.side == crate::domain::ledger::Side::Debit)
-                .map(|l| l.amount.fen())
-                .sum();
-            tx.audit(
-                op.action,
-                "journal_entry",
-                &posted.entry_id(),
-                json!({
-                    "kind": kind.code(),
-                    "key": key,
-                    "amount": Money::from_fen(amount).to_string(),
-                    "replay": matches!(posted, Posted::AlreadyRecorded(_)),
-                }),
-            );
-            Ok(posted)
+            post_in(tx, kind, key, lines, memo, op.action)
         })
     }
+
 
     /// An account's balance on its normal side.
     pub fn balance(&self, account: Account) -> Result<Money, ServiceError> {
@@ -188,6 +162,41 @@ impl Service {
     pub fn check_books(&self) -> Result<BooksCheck, ServiceError> {
         Ok(books::check(self.db().conn())?)
     }
+}
+
+/// Posts an entry inside an open write (dated on the business date) with its audit record.
+pub(crate) fn post_in(
+    tx: &mut Tx<'_>,
+    kind: EntryKind,
+    key: &str,
+    lines: Vec<Line>,
+    memo: &str,
+    action: &str,
+) -> Result<Posted, ServiceError> {
+    require_key(key)?;
+    let draft = Draft {
+        key: key.to_owned(),
+        kind,
+        business_date: business_date(tx)?,
+        memo: memo.to_owned(),
+        lines,
+    };
+    let now = tx.now_text();
+    let posted = books::post(tx.conn(), &draft, tx.actor().id, &now, None)?;
+    let amount: i64 =
+        draft.lines.iter().filter(|l| l.side == Side::Debit).map(|l| l.amount.fen()).sum();
+    tx.audit(
+        action,
+        "journal_entry",
+        &posted.entry_id(),
+        json!({
+            "kind": kind.code(),
+            "key": key,
+            "amount": Money::from_fen(amount).to_string(),
+            "replay": matches!(posted, Posted::AlreadyRecorded(_)),
+        }),
+    );
+    Ok(posted)
 }
 
 /// One movement to post: what it is, its key and lines, and the custody holder it is for.

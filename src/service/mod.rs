@@ -6,6 +6,7 @@
 pub mod access;
 pub mod changes;
 pub mod identity;
+pub mod lending;
 pub mod ledger;
 pub mod platform;
 pub mod settings;

@@ -12,8 +12,15 @@ use super::{Actor, Service, ServiceError};
 /// The value type of a setting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
-    Int { min: i64, max: i64 },
+    Int {
+        min: i64,
+        max: i64,
+    },
     Bool,
+    /// An amount of money (two decimals at most), not negative.
+    Money,
+    /// A percentage, 0 to 100.
+    Percent,
 }
 
 /// One entry of the catalogue.
@@ -42,6 +49,11 @@ pub const CATALOGUE: &[Def] = &[
     int("security.argon2_passes", "2", 2, 10),
     int("security.argon2_lanes", "1", 1, 8),
     int("accounts.dormant_days", "90", 30, 365),
+    Def { key: "lending.lpr", default: "3.0", kind: Kind::Percent },
+    Def { key: "lending.person_cap", default: "200000.00", kind: Kind::Money },
+    Def { key: "lending.company_cap", default: "1000000.00", kind: Kind::Money },
+    Def { key: "lending.penalty_markup", default: "50", kind: Kind::Percent },
+    int("lending.grace_days", "3", 0, 30),
 ];
 
 fn def(key: &str) -> Result<&'static Def, ServiceError> {
@@ -75,6 +87,19 @@ pub fn validate(key: &str, value: &str) -> Result<String, ServiceError> {
             }
             Ok(n.to_string())
         }
+        Kind::Money => {
+            let m = crate::domain::Money::parse_non_negative(v)
+                .map_err(|e| bad(format!("{key}: {e}")))?;
+            Ok(m.to_string())
+        }
+        Kind::Percent => {
+            let r = crate::domain::Rate::parse(&format!("{}%", v.trim_end_matches('%')))
+                .map_err(|e| bad(format!("{key}: {e}")))?;
+            if r.percent() > rust_decimal::Decimal::ONE_HUNDRED {
+                return Err(bad(format!("{key}: {v} is above 100%")));
+            }
+            Ok(r.percent().to_string())
+        }
         Kind::Bool => match v {
             "true" | "yes" | "on" => Ok("true".into()),
             "false" | "no" | "off" => Ok("false".into()),
@@ -97,6 +122,26 @@ pub fn get(conn: &rusqlite::Connection, key: &str) -> Result<String, ServiceErro
 pub fn get_int(conn: &rusqlite::Connection, key: &str) -> Result<i64, ServiceError> {
     let v = get(conn, key)?;
     v.parse().map_err(|_| ServiceError::Refused(format!("setting {key} holds \"{v}\"")))
+}
+
+/// Reads a money setting.
+pub fn get_money(
+    conn: &rusqlite::Connection,
+    key: &str,
+) -> Result<crate::domain::Money, ServiceError> {
+    let v = get(conn, key)?;
+    crate::domain::Money::parse(&v)
+        .map_err(|_| ServiceError::Refused(format!("setting {key} holds \"{v}\"")))
+}
+
+/// Reads a percentage setting as a rate.
+pub fn get_percent(
+    conn: &rusqlite::Connection,
+    key: &str,
+) -> Result<crate::domain::Rate, ServiceError> {
+    let v = get(conn, key)?;
+    crate::domain::Rate::parse(&format!("{v}%"))
+        .map_err(|_| ServiceError::Refused(format!("setting {key} holds \"{v}\"")))
 }
 
 /// Reads a boolean setting.
@@ -148,7 +193,8 @@ mod tests {
         assert_eq!(need_for("security.lockout_minutes"), Need::Role(Role::SecurityAdmin));
         assert_eq!(need_for("accounts.dormant_days"), Need::Level(Module::Admin, Level::Advanced));
         for d in CATALOGUE {
-            assert_eq!(validate(d.key, d.default).unwrap(), d.default, "default of {}", d.key);
+            let canonical = validate(d.key, d.default).unwrap();
+            assert_eq!(validate(d.key, &canonical).unwrap(), canonical, "default of {}", d.key);
         }
     }
 }

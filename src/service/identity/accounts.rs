@@ -32,14 +32,13 @@ pub(super) mod ops {
         Op { action: "account.create_bootstrap", need: Need::Role(Role::SystemAdmin) };
     pub const SET_LEVELS: Op =
         Op { action: "account.set_levels", need: Need::Level(Module::Hr, Level::Advanced) };
-    pub const RESET_PASSWORD: Op =
-        Op { action: "account.reset_password", need: Need::Level(Module::Hr, Level::Advanced) };
-    pub const UNLOCK: Op =
-        Op { action: "account.unlock", need: Need::Level(Module::Hr, Level::Advanced) };
+    // Reset, unlock and disable need HR (advanced), or the security administrator for an
+    // administrator's account: checked against the target by `admin_target_rule`.
+    pub const RESET_PASSWORD: Op = Op { action: "account.reset_password", need: Need::Staff };
+    pub const UNLOCK: Op = Op { action: "account.unlock", need: Need::Staff };
     pub const REASSIGN: Op =
         Op { action: "account.reassign", need: Need::Level(Module::Hr, Level::Advanced) };
-    pub const DISABLE: Op =
-        Op { action: "account.disable", need: Need::Level(Module::Hr, Level::Advanced) };
+    pub const DISABLE: Op = Op { action: "account.disable", need: Need::Staff };
     pub const DISABLE_DORMANT: Op = Op { action: "account.disable_dormant", need: Need::System };
     pub const GRANT_ROLE: Op = Op { action: "role.grant", need: Need::Staff };
     pub const REVOKE_ROLE: Op = Op { action: "role.revoke", need: Need::Staff };
@@ -492,24 +491,7 @@ impl Service {
     /// Everything still assigned to a member of staff (§3.1.3): it must be handed over before
     /// the account is disabled.
     pub fn open_items(&self, staff_id: i64) -> Result<Vec<OpenItem>, ServiceError> {
-        let conn = self.db().conn();
-        let mut items = Vec::new();
-        let mut stmt = conn.prepare(
-            "SELECT id, username, status FROM account_requests
-             WHERE filed_by = ?1 AND status IN ('pending', 'approved') ORDER BY id",
-        )?;
-        let rows = stmt.query_map([staff_id], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
-        })?;
-        for row in rows {
-            let (id, username, status) = row?;
-            items.push(OpenItem {
-                kind: "account_request",
-                id,
-                summary: format!("account application for {username} ({status})"),
-            });
-        }
-        Ok(items)
+        open_items_of(self.db().conn(), staff_id)
     }
 
     /// Hands everything open from one member of staff to another.
@@ -552,21 +534,21 @@ impl Service {
         reason: &str,
     ) -> Result<(), ServiceError> {
         let op = ops::DISABLE;
-        let open = self.open_items(staff_id)?;
-        if !open.is_empty() {
-            let list: Vec<String> = open.iter().map(|i| i.summary.clone()).collect();
-            return Err(ServiceError::Refused(format!(
-                "hand over first: {} item(s) still assigned: {}",
-                open.len(),
-                list.join("; ")
-            )));
-        }
         self.write(actor, op, |tx| {
             let t = target(tx, staff_id)?;
+            admin_target_rule(tx, actor, &t, op)?;
             if t.id == actor.id {
                 return Err(ServiceError::Refused("nobody disables his own account".into()));
             }
-            admin_target_rule(tx, actor, &t, op)?;
+            let open = open_items_of(tx.conn(), staff_id)?;
+            if !open.is_empty() {
+                let list: Vec<String> = open.iter().map(|i| i.summary.clone()).collect();
+                return Err(ServiceError::Refused(format!(
+                    "hand over first: {} item(s) still assigned: {}",
+                    open.len(),
+                    list.join("; ")
+                )));
+            }
             disable(tx, staff_id, reason)?;
             tx.audit(
                 op.action,
@@ -589,32 +571,7 @@ impl Service {
         business_date: NaiveDate,
     ) -> Result<Vec<String>, ServiceError> {
         let op = ops::DISABLE_DORMANT;
-        self.write(actor, op, |tx| {
-            let policy = Policy::load(tx.conn())?;
-            let cutoff = business_date - Duration::days(policy.dormant_days);
-            let mut done = Vec::new();
-            for s in staff::all(tx.conn())? {
-                if !s.active {
-                    continue;
-                }
-                let seen =
-                    s.last_login_at.as_deref().or(Some(s.created_at.as_str())).and_then(parse_time);
-                if seen.is_some_and(|t| t.date_naive() < cutoff) {
-                    disable(tx, s.id, "dormant")?;
-                    tx.audit(
-                        op.action,
-                        "staff",
-                        &s.id,
-                        Changes::new()
-                            .set("status", Some("active"), Some("disabled"))
-                            .note("last_seen", seen.map(|t| t.to_rfc3339()))
-                            .into_value(),
-                    );
-                    done.push(s.username);
-                }
-            }
-            Ok(done)
-        })
+        self.write(actor, op, |tx| dormant_in(tx, business_date))
     }
 
     /// Every account with its permissions, for the permission review (§6.1).
@@ -637,6 +594,58 @@ impl Service {
     }
 }
 
+fn open_items_of(
+    conn: &rusqlite::Connection,
+    staff_id: i64,
+) -> Result<Vec<OpenItem>, ServiceError> {
+    let mut items = Vec::new();
+    let mut stmt = conn.prepare(
+        "SELECT id, username, status FROM account_requests
+         WHERE filed_by = ?1 AND status IN ('pending', 'approved') ORDER BY id",
+    )?;
+    let rows = stmt.query_map([staff_id], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+    })?;
+    for row in rows {
+        let (id, username, status) = row?;
+        items.push(OpenItem {
+            kind: "account_request",
+            id,
+            summary: format!("account application for {username} ({status})"),
+        });
+    }
+    Ok(items)
+}
+
+/// Disables the dormant accounts inside an open write (the daily job's step).
+pub(crate) fn dormant_in(tx: &mut Tx<'_>, business_date: NaiveDate) -> Result<Vec<String>, ServiceError> {
+    let op = ops::DISABLE_DORMANT;
+    let policy = Policy::load(tx.conn())?;
+    let cutoff = business_date - Duration::days(policy.dormant_days);
+    let mut done = Vec::new();
+    for s in staff::all(tx.conn())? {
+        if !s.active {
+            continue;
+        }
+        let seen =
+            s.last_login_at.as_deref().or(Some(s.created_at.as_str())).and_then(parse_time);
+        if seen.is_some_and(|t| t.date_naive() < cutoff) {
+            disable(tx, s.id, "dormant")?;
+            tx.audit(
+                op.action,
+                "staff",
+                &s.id,
+                Changes::new()
+                    .set("status", Some("active"), Some("disabled"))
+                    .note("last_seen", seen.map(|t| t.to_rfc3339()))
+                    .into_value(),
+            );
+            done.push(s.username);
+        }
+    }
+    Ok(done)
+}
+
 fn disable(tx: &Tx<'_>, staff_id: i64, reason: &str) -> Result<(), ServiceError> {
     let now = tx.now_text();
     tx.conn().execute(
@@ -651,16 +660,22 @@ fn disable(tx: &Tx<'_>, staff_id: i64, reason: &str) -> Result<(), ServiceError>
     Ok(())
 }
 
-/// Work on an administrator's account (reset, unlock, disable) belongs to the security
-/// administrator, not to HR, so that HR cannot take over an administrator.
+/// Work on an account (reset, unlock, disable) belongs to HR (advanced); on an administrator's
+/// account, to the security administrator alone (who needs no HR level for it), so that HR
+/// cannot take over an administrator.
 fn admin_target_rule(
     tx: &Tx<'_>,
     actor: &Actor,
     t: &staff::StaffRow,
     op: Op,
 ) -> Result<(), ServiceError> {
-    if staff::role(tx.conn(), t.id)?.is_some() && actor.role != Some(Role::SecurityAdmin) {
-        return Err(forbidden(op, Need::Role(Role::SecurityAdmin)));
+    let need = if staff::role(tx.conn(), t.id)?.is_some() {
+        Need::Role(Role::SecurityAdmin)
+    } else {
+        Need::Level(Module::Hr, Level::Advanced)
+    };
+    if !actor.meets(need) {
+        return Err(forbidden(op, need));
     }
     Ok(())
 }
@@ -723,7 +738,8 @@ impl Service {
         let hash = hash_password(password.expose_secret(), policy.cost)
             .map_err(|e| ServiceError::Refused(e.to_string()))?;
         self.write(&Actor::system(), BOOTSTRAP_ADMIN, |tx| {
-            if staff::all(tx.conn())?.iter().any(|s| s.active) {
+            // Disabled accounts count too: disabling everyone must not reopen the bootstrap.
+            if !staff::all(tx.conn())?.is_empty() {
                 return Err(ServiceError::Refused("the platform already has accounts".into()));
             }
             let now = tx.now_text();

@@ -17,6 +17,7 @@ use crate::domain::credentials::HashCost;
 use crate::store::staff::{self, StaffRow};
 
 pub use accounts::{Created, NewAccount, OpenItem, ReviewRow};
+pub(crate) use accounts::dormant_in;
 pub use auth::{Login, LoginError, StepUp, Unlock};
 
 /// The security settings in force, read once per operation.

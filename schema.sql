@@ -86,6 +86,7 @@ CREATE TABLE account_requests (
                    CHECK (department IN ('business', 'risk', 'finance', 'hr', 'audit', 'ops')),
     duties         TEXT    NOT NULL,
     levels         TEXT    NOT NULL,              -- JSON object: module -> level
+    is_head        INTEGER NOT NULL DEFAULT 0 CHECK (is_head IN (0, 1)),
     status         TEXT    NOT NULL DEFAULT 'pending'
                    CHECK (status IN ('pending', 'approved', 'rejected', 'created')),
     filed_by       INTEGER NOT NULL REFERENCES staff (id),
@@ -220,6 +221,8 @@ CREATE TABLE loans (
     state              TEXT    NOT NULL DEFAULT 'current'
                        CHECK (state IN ('current', 'overdue', 'settled', 'written_off')),
     outstanding_fen    INTEGER NOT NULL CHECK (outstanding_fen >= 0),
+    written_off_fen    INTEGER NOT NULL DEFAULT 0 CHECK (written_off_fen >= 0),
+    level_payment_fen  INTEGER,                   -- equal-installment loans
     days_past_due      INTEGER NOT NULL DEFAULT 0,
     dpd_estimated      INTEGER NOT NULL DEFAULT 0 CHECK (dpd_estimated IN (0, 1)),
     closed_on          TEXT,
@@ -273,7 +276,11 @@ CREATE TABLE repayments (
     bank_ref      TEXT    NOT NULL UNIQUE,
     received_on   TEXT    NOT NULL,              -- business date
     amount_fen    INTEGER NOT NULL CHECK (amount_fen > 0),
-    kind          TEXT    NOT NULL DEFAULT 'regular' CHECK (kind IN ('regular', 'settlement', 'historical')),
+    kind          TEXT    NOT NULL DEFAULT 'regular'
+                  CHECK (kind IN ('regular', 'settlement', 'historical', 'recovery')),
+    principal_fen INTEGER NOT NULL DEFAULT 0,     -- components, for history and recoveries
+    interest_fen  INTEGER NOT NULL DEFAULT 0,
+    fees_fen      INTEGER NOT NULL DEFAULT 0,
     entry_id      INTEGER REFERENCES journal_entries (id),
     created_at    TEXT    NOT NULL,
     created_by    INTEGER NOT NULL REFERENCES staff (id)
@@ -302,6 +309,8 @@ CREATE TABLE accounts (
     created_at    TEXT    NOT NULL,
     CHECK (non_negative = 0 OR balance_fen >= 0)
 ) STRICT;
+
+CREATE INDEX accounts_by_owner ON accounts (kind, owner_id);
 
 -- One journal entry per movement of money; never edited, corrected by a reversing entry.
 CREATE TABLE journal_entries (

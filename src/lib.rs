@@ -20,3 +20,4 @@ pub mod config;
 pub mod domain;
 pub mod service;
 pub mod store;
+pub mod tui;

@@ -2,7 +2,12 @@
 //! publication, bids, disbursement, repayments, overdue penalty, early settlement. Every figure
 //! asserted is worked out by hand in the comments (level payment checked with Python's
 //! `decimal`: 100,000 at 8 % over 12 months pays 8,698.84).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines, clippy::many_single_char_names)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::too_many_lines,
+    clippy::many_single_char_names
+)]
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -4,12 +4,13 @@
 mod audit;
 mod auth;
 mod batch;
+mod import;
 mod init;
 mod ledger;
 mod schedule;
 
 use std::ffi::OsString;
-use std::io::{BufRead, Write};
+use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
@@ -65,7 +66,7 @@ impl From<std::io::Error> for Failure {
 
 /// The back-office console of a peer-to-peer lending platform.
 #[derive(Debug, Parser)]
-#[command(name = "p2pdesk", version, about, arg_required_else_help = true)]
+#[command(name = "p2pdesk", version, about)]
 pub struct Cli {
     /// Database file (default: P2PDESK_DB, then the config file, then the data directory).
     #[arg(long, global = true, value_name = "PATH")]
@@ -76,6 +77,7 @@ pub struct Cli {
     /// Data directory for the default database and the logs.
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Without a command the console opens.
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -95,6 +97,9 @@ pub enum Command {
     /// Scheduled jobs.
     #[command(subcommand)]
     Batch(batch::BatchCommand),
+    /// Import data from another system.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
     /// Reports.
     #[command(subcommand)]
     Report(batch::ReportCommand),
@@ -149,10 +154,7 @@ where
 }
 
 fn execute(cli: Cli, input: &mut dyn BufRead, out: &mut dyn Write) -> Result<Exit, Failure> {
-    let Some(command) = cli.command else {
-        return Err(Failure::bad_input("no command given: see p2pdesk --help"));
-    };
-    if let Command::Schedule(args) = &command {
+    if let Some(Command::Schedule(args)) = &cli.command {
         // The calculator needs no configuration at all.
         return schedule::run(args, out);
     }
@@ -163,14 +165,60 @@ fn execute(cli: Cli, input: &mut dyn BufRead, out: &mut dyn Write) -> Result<Exi
         db_flag: cli.db,
         db_env: std::env::var_os("P2PDESK_DB").filter(|v| !v.is_empty()).map(PathBuf::from),
     };
+    let _log = start_log(&env.paths);
+    let Some(command) = cli.command else {
+        return console(&env);
+    };
     match command {
         Command::Init(args) => init::run(&env, &args, input, out),
         Command::Schedule(_) => unreachable!("handled above"),
         Command::Audit(c) => audit::run(&env, &c, out),
         Command::Ledger(c) => ledger::run(&env, &c, out),
         Command::Batch(c) => batch::batch(&env, &c, out),
+        Command::Import(c) => import::run(&env, &c, input, out),
         Command::Report(c) => batch::report(&env, &c, input, out),
         Command::Whoami(args) => auth::whoami(&env, &args, input, out),
         Command::Passwd(args) => auth::passwd(&env, &args, input, out),
     }
+}
+
+/// The console, when no command is given. The config and the database are checked before the
+/// terminal is taken over, so their problems print as plain errors.
+fn console(env: &Env) -> Result<Exit, Failure> {
+    let options = crate::tui::Options::from_config(&env.paths.config)
+        .map_err(|e| Failure::bad_input(format!("config: {e}")))?;
+    let svc = env.open()?;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(Failure::bad_input("the console needs a terminal; see p2pdesk --help"));
+    }
+    crate::tui::run(svc, options).map_err(|e| Failure::failed(format!("terminal: {e}")))?;
+    Ok(Exit::Done)
+}
+
+/// Keeps the log writer open; dropping it flushes the file.
+type LogGuard = (tracing::subscriber::DefaultGuard, tracing_appender::non_blocking::WorkerGuard);
+
+/// Logs go to `logs/p2pdesk.log` in the data directory, without colour codes, and never to the
+/// terminal (the console owns it). `P2PDESK_LOG` takes a filter such as `debug`. Without a
+/// data directory, or when the file cannot be opened, nothing is logged.
+fn start_log(paths: &Paths) -> Option<LogGuard> {
+    use tracing_appender::rolling::{RollingFileAppender, Rotation};
+    let dir = paths.log_dir()?;
+    std::fs::create_dir_all(&dir).ok()?;
+    let file = RollingFileAppender::builder()
+        .rotation(Rotation::NEVER)
+        .filename_prefix("p2pdesk.log")
+        .build(&dir)
+        .ok()?;
+    // Not lossy: a full buffer waits rather than dropping lines of an audit-relevant log.
+    let (writer, guard) =
+        tracing_appender::non_blocking::NonBlockingBuilder::default().lossy(false).finish(file);
+    let filter = tracing_subscriber::EnvFilter::try_from_env("P2PDESK_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .finish();
+    Some((tracing::subscriber::set_default(subscriber), guard))
 }

@@ -15,3 +15,4 @@ pub use schedule::{Installment, LoanTerms, Method, Rounding, TermsError};
 pub mod ledger;
 pub mod lending;
 pub mod mask;
+pub mod synthetic;

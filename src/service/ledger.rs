@@ -152,7 +152,6 @@ impl Service {
         })
     }
 
-
     /// An account's balance on its normal side.
     pub fn balance(&self, account: Account) -> Result<Money, ServiceError> {
         Ok(books::balance(self.db().conn(), account)?)

@@ -6,8 +6,9 @@
 pub mod access;
 pub mod changes;
 pub mod identity;
-pub mod lending;
+pub mod import;
 pub mod ledger;
+pub mod lending;
 pub mod platform;
 pub mod settings;
 
@@ -16,6 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::OptionalExtension;
 use serde_json::{Value, json};
 
 use crate::domain::ledger::EntryError;
@@ -140,6 +142,12 @@ impl Tx<'_> {
         self.actor
     }
 
+    /// The UTC time of this change.
+    #[must_use]
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
     /// The UTC time of this change, as stored.
     #[must_use]
     pub fn now_text(&self) -> String {
@@ -239,6 +247,19 @@ impl Service {
         let origin = self.origin.clone();
         let tx = self.db.conn_mut().transaction()?;
         let mut ctx = Tx { inner: tx, actor, now, notes: Vec::new() };
+        // A login records its own outcome for a disabled account; everything else refuses.
+        if !actor.is_system && op.action != "auth.login" {
+            let active: Option<String> = ctx
+                .inner
+                .query_row("SELECT status FROM staff WHERE id = ?1", [actor.id], |r| r.get(0))
+                .optional()?;
+            if active.as_deref() != Some("active") {
+                return Err(ServiceError::Refused(format!(
+                    "the account {} is disabled: log in again",
+                    actor.username
+                )));
+            }
+        }
         let value = match change(&mut ctx) {
             Ok(v) => v,
             Err(ServiceError::Forbidden { action, need }) => {
@@ -265,6 +286,21 @@ impl Service {
         if let (Some((seq, hash)), true) = (tip, head_ok) {
             publish_head(&path, seq, &hash);
         }
+        Ok(value)
+    }
+
+    /// Runs a change for a dry run: permission checked, everything computed, then rolled back.
+    /// Nothing is written, not even an audit record.
+    pub fn simulate<T>(
+        &mut self,
+        actor: &Actor,
+        change: impl FnOnce(&mut Tx<'_>) -> Result<T, ServiceError>,
+    ) -> Result<T, ServiceError> {
+        let now = self.clock.now();
+        let tx = self.db.conn_mut().transaction()?;
+        let mut ctx = Tx { inner: tx, actor, now, notes: Vec::new() };
+        let value = change(&mut ctx)?;
+        ctx.inner.rollback()?;
         Ok(value)
     }
 

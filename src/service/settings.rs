@@ -162,9 +162,9 @@ impl Service {
         key: &str,
         value: &str,
     ) -> Result<(), ServiceError> {
-        let canonical = validate(key, value)?;
         let op = Op { action: "settings.set", need: need_for(key) };
         self.write(actor, op, |tx| {
+            let canonical = validate(key, value)?;
             let old = get(tx.conn(), key)?;
             tx.conn().execute(
                 "INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4)

@@ -58,10 +58,8 @@ const LOGIN_EXTRA: &[Row] =
 
 const CANCEL: &[Row] = &[("esc", Action::Cancel, "key.cancel", true)];
 
-const HOME: &[Row] = &[
-    ("f", Action::Flag, "key.flag", true),
-    ("r", Action::Refresh, "key.refresh", true),
-];
+const HOME: &[Row] =
+    &[("f", Action::Flag, "key.flag", true), ("r", Action::Refresh, "key.refresh", true)];
 
 const DEPARTMENT: &[Row] = &[("enter", Action::Open, "key.open", true)];
 

@@ -83,9 +83,7 @@ impl Dept {
     #[must_use]
     pub fn allowed(self, actor: &Actor) -> bool {
         match self {
-            Dept::Settings => {
-                actor.level(Module::Admin) >= Level::Advanced || actor.role.is_some()
-            }
+            Dept::Settings => actor.level(Module::Admin) >= Level::Advanced || actor.role.is_some(),
             d => actor.level(d.module()) >= Level::Ordinary,
         }
     }

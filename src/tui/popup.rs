@@ -28,12 +28,26 @@ type OnSubmit = Box<dyn FnMut(&mut Ctx<'_>, &mut Form) -> PromptOutcome>;
 
 /// A popup.
 pub enum Popup {
-    Confirm { text: String, on_yes: Option<OnYes> },
-    Prompt { title: String, form: Form, error: Option<String>, on_submit: OnSubmit },
+    Confirm {
+        text: String,
+        on_yes: Option<OnYes>,
+    },
+    Prompt {
+        title: String,
+        form: Form,
+        error: Option<String>,
+        on_submit: OnSubmit,
+    },
     /// Text to read; `secret` is shown once and overwritten when the popup closes.
-    Notice { title: String, lines: Vec<String>, secret: Option<SecretString> },
+    Notice {
+        title: String,
+        lines: Vec<String>,
+        secret: Option<SecretString>,
+    },
     /// The keys of the screen below.
-    Help { layer: Layer },
+    Help {
+        layer: Layer,
+    },
 }
 
 impl Popup {
@@ -111,7 +125,8 @@ impl Popup {
                 let height = form.height() + 4 + u16::from(error.is_some()) * 2;
                 let rect = centered(area, width, height);
                 frame.render_widget(Clear, rect);
-                let block = view.theme.block(true).title(format!(" {title} ")).style(view.theme.popup);
+                let block =
+                    view.theme.block(true).title(format!(" {title} ")).style(view.theme.popup);
                 let inner = block.inner(rect);
                 frame.render_widget(block, rect);
                 let [body, _, err] = Layout::vertical([
@@ -123,13 +138,16 @@ impl Popup {
                 form.render(frame, body, view.theme, view.tr, true);
                 if let Some(e) = error {
                     frame.render_widget(
-                        Paragraph::new(e.as_str()).style(view.theme.danger).wrap(Wrap { trim: true }),
+                        Paragraph::new(e.as_str())
+                            .style(view.theme.danger)
+                            .wrap(Wrap { trim: true }),
                         err,
                     );
                 }
             }
             Popup::Notice { title, lines, secret } => {
-                let mut text: Vec<Line<'_>> = lines.iter().map(|l| Line::from(l.as_str())).collect();
+                let mut text: Vec<Line<'_>> =
+                    lines.iter().map(|l| Line::from(l.as_str())).collect();
                 if let Some(s) = secret {
                     text.push(Line::from(""));
                     text.push(Line::from(Span::styled(
@@ -144,9 +162,17 @@ impl Popup {
     }
 }
 
-fn draw_text(frame: &mut Frame<'_>, area: Rect, view: &View<'_>, title: &str, lines: Vec<Line<'_>>) {
+fn draw_text(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    view: &View<'_>,
+    title: &str,
+    lines: Vec<Line<'_>>,
+) {
     let widest = lines.iter().map(Line::width).max().unwrap_or(0);
-    let width = u16::try_from(widest + 6).unwrap_or(u16::MAX).clamp(30, area.width.saturating_sub(4).max(1));
+    let width = u16::try_from(widest + 6)
+        .unwrap_or(u16::MAX)
+        .clamp(30, area.width.saturating_sub(4).max(1));
     let height = u16::try_from(lines.len()).unwrap_or(u16::MAX).saturating_add(4);
     let rect = centered(area, width, height);
     frame.render_widget(Clear, rect);
@@ -169,7 +195,11 @@ fn draw_help(frame: &mut Frame<'_>, area: Rect, view: &View<'_>, layer: Layer) {
         .collect();
     let rect = area.inner(ratatui::layout::Margin::new(2, 1));
     frame.render_widget(Clear, rect);
-    let block = view.theme.block(true).title(format!(" {} ", view.tr.t("help.title"))).style(view.theme.popup);
+    let block = view
+        .theme
+        .block(true)
+        .title(format!(" {} ", view.tr.t("help.title")))
+        .style(view.theme.popup);
     let inner = block.inner(rect).inner(ratatui::layout::Margin::new(1, 0));
     frame.render_widget(block, rect);
     let per_column = usize::from(inner.height).max(1);

@@ -205,8 +205,8 @@ impl Service {
             }
             tx.conn().execute(
                 "INSERT INTO account_requests (username, display_name, department, duties, levels,
-                                               filed_by, filed_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                                               filed_by, filed_at, is_head)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![
                     a.username.trim(),
                     a.display_name.trim(),
@@ -214,7 +214,8 @@ impl Service {
                     a.duties.trim(),
                     levels_json(&a.levels),
                     actor.id,
-                    tx.now_text()
+                    tx.now_text(),
+                    a.is_head
                 ],
             )?;
             let id = tx.conn().last_insert_rowid();
@@ -297,6 +298,11 @@ impl Service {
                 row.ok_or_else(|| {
                     ServiceError::NotFound(format!("no account request {request_id}"))
                 })?;
+            let is_head: bool = tx.conn().query_row(
+                "SELECT is_head FROM account_requests WHERE id = ?1",
+                [request_id],
+                |r| r.get(0),
+            )?;
             if status != "approved" {
                 return Err(ServiceError::Refused(format!(
                     "request {request_id} is {status}: only an approved request becomes an account"
@@ -308,7 +314,7 @@ impl Service {
                 department,
                 duties,
                 levels: parse_levels(&levels),
-                is_head: false,
+                is_head,
             };
             check_new(tx.conn(), &a)?;
             let created = create_row(tx, &a, false, Some(request_id), op.action)?;
@@ -350,8 +356,8 @@ impl Service {
         levels: &BTreeMap<Module, Level>,
     ) -> Result<(), ServiceError> {
         let op = ops::SET_LEVELS;
-        self.check_step_up(actor, proof)?;
         self.write(actor, op, |tx| {
+            proof.check(actor, tx.now())?;
             let t = target(tx, staff_id)?;
             if t.id == actor.id {
                 return Err(ServiceError::Refused("nobody changes his own permissions".into()));
@@ -374,6 +380,34 @@ impl Service {
         })
     }
 
+    /// Appoints or removes a department head (HR, advanced; step-up required).
+    pub fn set_head(
+        &mut self,
+        actor: &Actor,
+        proof: &StepUp,
+        staff_id: i64,
+        is_head: bool,
+    ) -> Result<(), ServiceError> {
+        let op = ops::SET_LEVELS;
+        self.write(actor, op, |tx| {
+            proof.check(actor, tx.now())?;
+            let t = target(tx, staff_id)?;
+            if t.id == actor.id {
+                return Err(ServiceError::Refused("nobody appoints himself".into()));
+            }
+            tx.conn().execute(
+                "UPDATE staff SET is_head = ?2 WHERE id = ?1",
+                params![staff_id, is_head],
+            )?;
+            let yes_no = |b: bool| if b { "yes" } else { "no" };
+            let detail = Changes::new()
+                .set("head_of_department", Some(yes_no(t.is_head)), Some(yes_no(is_head)))
+                .into_value();
+            tx.audit("account.set_head", "staff", &staff_id, detail);
+            Ok(())
+        })
+    }
+
     /// Resets a forgotten password: a new one-time password, changed at next login. An
     /// administrator's password is reset only by the security administrator.
     pub fn reset_password(
@@ -383,10 +417,10 @@ impl Service {
         staff_id: i64,
     ) -> Result<SecretString, ServiceError> {
         let op = ops::RESET_PASSWORD;
-        self.check_step_up(actor, proof)?;
         self.write(actor, op, |tx| {
             let t = target(tx, staff_id)?;
             admin_target_rule(tx, actor, &t, op)?;
+            proof.check(actor, tx.now())?;
             if t.id == actor.id {
                 return Err(ServiceError::Refused("change your own password with passwd".into()));
             }
@@ -428,11 +462,11 @@ impl Service {
         role: Role,
     ) -> Result<(), ServiceError> {
         let op = ops::GRANT_ROLE;
-        self.check_step_up(actor, proof)?;
         self.write(actor, op, |tx| {
             if actor.role != Some(role.granted_by()) {
                 return Err(forbidden(op, Need::Role(role.granted_by())));
             }
+            proof.check(actor, tx.now())?;
             if staff_id == actor.id {
                 return Err(ServiceError::Refused("nobody grants a role to himself".into()));
             }
@@ -464,7 +498,6 @@ impl Service {
         staff_id: i64,
     ) -> Result<(), ServiceError> {
         let op = ops::REVOKE_ROLE;
-        self.check_step_up(actor, proof)?;
         self.write(actor, op, |tx| {
             let Some(role) = staff::role(tx.conn(), staff_id)? else {
                 return Err(ServiceError::Refused(
@@ -474,6 +507,7 @@ impl Service {
             if actor.role != Some(role.granted_by()) {
                 return Err(forbidden(op, Need::Role(role.granted_by())));
             }
+            proof.check(actor, tx.now())?;
             if staff_id == actor.id {
                 return Err(ServiceError::Refused("nobody revokes his own role".into()));
             }
@@ -618,19 +652,41 @@ fn open_items_of(
 }
 
 /// Disables the dormant accounts inside an open write (the daily job's step).
-pub(crate) fn dormant_in(tx: &mut Tx<'_>, business_date: NaiveDate) -> Result<Vec<String>, ServiceError> {
+pub(crate) fn dormant_in(
+    tx: &mut Tx<'_>,
+    business_date: NaiveDate,
+) -> Result<Vec<String>, ServiceError> {
     let op = ops::DISABLE_DORMANT;
     let policy = Policy::load(tx.conn())?;
     let cutoff = business_date - Duration::days(policy.dormant_days);
+    // A login's date on the platform's calendar, like the business date (not the UTC date).
+    let tz: chrono_tz::Tz = crate::store::platform::get(tx.conn())?
+        .and_then(|p| p.timezone.parse().ok())
+        .unwrap_or(chrono_tz::Asia::Shanghai);
     let mut done = Vec::new();
+    // The last active system administrator is kept: disabling him would leave nobody to
+    // administer the platform.
+    let mut admins: i64 = tx.conn().query_row(
+        "SELECT count(*) FROM staff_roles r JOIN staff s ON s.id = r.staff_id
+         WHERE r.role = 'system_admin' AND s.status = 'active'",
+        [],
+        |r| r.get(0),
+    )?;
     for s in staff::all(tx.conn())? {
         if !s.active {
             continue;
         }
-        let seen =
-            s.last_login_at.as_deref().or(Some(s.created_at.as_str())).and_then(parse_time);
-        if seen.is_some_and(|t| t.date_naive() < cutoff) {
+        let is_admin = staff::role(tx.conn(), s.id)? == Some(Role::SystemAdmin);
+        if is_admin && admins <= 1 {
+            tracing::warn!(user = %s.username, "dormant, but the last system administrator: kept");
+            continue;
+        }
+        let seen = s.last_login_at.as_deref().or(Some(s.created_at.as_str())).and_then(parse_time);
+        if seen.is_some_and(|t| t.with_timezone(&tz).date_naive() < cutoff) {
             disable(tx, s.id, "dormant")?;
+            if is_admin {
+                admins -= 1;
+            }
             tx.audit(
                 op.action,
                 "staff",

@@ -149,8 +149,12 @@ impl Service {
                 .and_then(|s| i64::try_from(s).ok())
                 .filter(|s| row.totp_last_step.is_none_or(|last| *s > last));
             let Some(step) = fresh else {
-                self.record_login_failure(&row, "wrong second-factor code", true)?;
-                return Err(LoginError::TotpInvalid);
+                return Err(
+                    match self.record_login_failure(&row, "wrong second-factor code", true)? {
+                        locked @ LoginError::Locked { .. } => locked,
+                        _ => LoginError::TotpInvalid,
+                    },
+                );
             };
             self.write(&Actor::system(), LOGIN, |tx| {
                 tx.conn().execute(
@@ -353,22 +357,29 @@ impl Service {
         })?;
         Ok(StepUp { staff_id: actor.id, at })
     }
+}
 
-    /// Refuses a sensitive action without a fresh step-up of the same actor.
-    pub(crate) fn check_step_up(&self, actor: &Actor, proof: &StepUp) -> Result<(), ServiceError> {
-        let age = self.now() - proof.at;
+impl StepUp {
+    /// Whether this proof is the actor's and still fresh at `now`.
+    pub(crate) fn check(&self, actor: &Actor, now: DateTime<Utc>) -> Result<(), ServiceError> {
+        let proof = self;
+        let age = now - proof.at;
         if proof.staff_id != actor.id || age > STEP_UP_VALIDITY || age < Duration::zero() {
             return Err(ServiceError::Refused("give your password again for this action".into()));
         }
         Ok(())
     }
+}
 
+impl Service {
     /// Confirms TOTP enrolment: the secret shown to the user and a first code from his app.
+    /// Replacing an enrolled secret needs a fresh step-up.
     pub fn enrol_totp(
         &mut self,
         actor: &Actor,
         secret: &str,
         code: &str,
+        proof: Option<&StepUp>,
     ) -> Result<(), ServiceError> {
         let unix = u64::try_from(self.now().timestamp()).unwrap_or(0);
         let step = totp_step(secret, code, unix)
@@ -380,6 +391,21 @@ impl Service {
             });
         };
         self.write(actor, TOTP_ENROL, |tx| {
+            let enrolled: bool = tx.conn().query_row(
+                "SELECT totp_secret IS NOT NULL FROM staff WHERE id = ?1",
+                [actor.id],
+                |r| r.get(0),
+            )?;
+            if enrolled {
+                match proof {
+                    Some(p) => p.check(actor, tx.now())?,
+                    None => {
+                        return Err(ServiceError::Refused(
+                            "give your password again to replace the second factor".into(),
+                        ));
+                    }
+                }
+            }
             tx.conn().execute(
                 "UPDATE staff SET totp_secret = ?2, totp_last_step = ?3 WHERE id = ?1",
                 params![actor.id, secret, step],

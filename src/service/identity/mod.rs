@@ -16,8 +16,8 @@ use crate::domain::access::{Level, Module, Role};
 use crate::domain::credentials::HashCost;
 use crate::store::staff::{self, StaffRow};
 
-pub use accounts::{Created, NewAccount, OpenItem, ReviewRow};
 pub(crate) use accounts::dormant_in;
+pub use accounts::{Created, NewAccount, OpenItem, ReviewRow};
 pub use auth::{Login, LoginError, StepUp, Unlock};
 
 /// The security settings in force, read once per operation.

@@ -68,7 +68,7 @@ impl Service {
                     (SELECT min(i.due_date) FROM installments i
                       WHERE i.loan_id = l.id AND i.due_date < ?1
                         AND (i.paid_on IS NULL OR i.paid_on > ?1)),
-                    l.days_past_due, l.dpd_estimated
+                    l.days_past_due, l.dpd_estimated, l.written_off_fen
              FROM loans l WHERE l.value_date <= ?1 ORDER BY l.id",
         )?;
         let rows = stmt.query_map([&day_text], |r| {
@@ -82,12 +82,13 @@ impl Service {
                 r.get::<_, Option<String>>(6)?,
                 r.get::<_, i64>(7)?,
                 r.get::<_, bool>(8)?,
+                r.get::<_, i64>(9)?,
             ))
         })?;
         let mut p = Portfolio { as_of: day_text.clone(), ..Portfolio::default() };
         let mut written_off = 0_i64;
         for row in rows {
-            let (_, state, closed_on, _, amount, outstanding, oldest_unpaid, dpd_now, estimated) =
+            let (_, state, closed_on, _, _, outstanding, oldest_unpaid, dpd_now, estimated, loss) =
                 row?;
             let closed_by_then = closed_on.as_deref().is_some_and(|c| c <= day_text.as_str());
             let state_then = match state.as_str() {
@@ -105,8 +106,8 @@ impl Service {
                     None => 0,
                 }
             };
-            if state_then == "written_off" {
-                written_off += amount - outstanding.max(0);
+            if closed_by_then {
+                written_off += loss;
             }
             p.loans += 1;
             let o = money(outstanding.max(0));

@@ -10,7 +10,6 @@ use crate::domain::access::{Level, Module};
 use crate::service::ServiceError;
 use crate::service::identity::Profile;
 use crate::tui::action::Action;
-use crate::tui::errors::{self, level_label, module_label, role_label};
 use crate::tui::i18n::Tr;
 use crate::tui::keymap::Layer;
 use crate::tui::nav::Tab;
@@ -18,7 +17,8 @@ use crate::tui::popup::{Popup, PromptOutcome};
 use crate::tui::widgets::field::TextField;
 use crate::tui::widgets::form::Form;
 use crate::tui::widgets::message::Message;
-use crate::tui::widgets::table;
+use crate::tui::widgets::{labelled, table};
+use crate::tui::wording::{self, level_label, module_label, role_label};
 
 /// Something waiting for the user's action.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,7 +55,9 @@ fn flag_prompt(tr: &Tr) -> Popup {
                 ctx.message(Message::success(ctx.tr.t("flag.sent")));
                 PromptOutcome::Close
             }
-            Err(ServiceError::Invalid { .. }) => PromptOutcome::Retry(ctx.tr.t("flag.empty").into()),
+            Err(ServiceError::Invalid { .. }) => {
+                PromptOutcome::Retry(ctx.tr.t("flag.empty").into())
+            }
             Err(e) => {
                 ctx.error(&e);
                 PromptOutcome::Close
@@ -112,28 +114,24 @@ impl HomeScreen {
             frame.render_widget(Paragraph::new(tr.t("home.no_profile")).block(block), area);
             return;
         };
-        let row = |label: &str, value: String| {
-            Line::from(vec![
-                Span::styled(format!(" {} ", tr.t(label)), theme.muted),
-                Span::styled(value, theme.text),
-            ])
-        };
-        let mut dept = errors::department(tr, &p.department).to_owned();
+        let mut dept = wording::department(tr, &p.department).to_owned();
         if p.head_of_department {
             dept = format!("{dept} ({})", tr.t("home.head"));
         }
         let roles: Vec<&str> = p.roles.iter().map(|r| tr.t(role_label(*r))).collect();
-        let lines = vec![
-            row("home.user", format!("{} ({})", p.name, p.user)),
-            row("home.department", dept),
-            row("home.roles", if roles.is_empty() { "-".into() } else { roles.join(", ") }),
-            row("home.last_login", p.last_login.as_deref().map_or("-".into(), short_time)),
-            row("home.password_expires", p.password_expires.clone().unwrap_or_else(|| "-".into())),
-            row(
-                "home.second_factor",
-                tr.t(if p.second_factor { "home.enrolled" } else { "home.not_enrolled" }).into(),
-            ),
-        ];
+        let second = if p.second_factor { "home.enrolled" } else { "home.not_enrolled" };
+        let lines = labelled(
+            tr,
+            theme,
+            vec![
+                ("home.user", format!("{} ({})", p.name, p.user)),
+                ("home.department", dept),
+                ("home.roles", if roles.is_empty() { "-".into() } else { roles.join(", ") }),
+                ("home.last_login", p.last_login.as_deref().map_or("-".into(), short_time)),
+                ("home.password_expires", p.password_expires.clone().unwrap_or_else(|| "-".into())),
+                ("home.second_factor", tr.t(second).to_owned()),
+            ],
+        );
         frame.render_widget(Paragraph::new(lines).block(block), area);
     }
 
@@ -146,11 +144,7 @@ impl HomeScreen {
         let rows = |i: usize| {
             let m = Module::ALL[i];
             let level = levels.get(&m).copied().unwrap_or(Level::None);
-            let style = if level == Level::None {
-                theme.muted
-            } else {
-                theme.text
-            };
+            let style = if level == Level::None { theme.muted } else { theme.text };
             Row::new(vec![tr.t(module_label(m)).to_owned(), tr.t(level_label(level)).to_owned()])
                 .style(style)
         };

@@ -11,12 +11,12 @@ use super::View;
 use crate::service::identity::{Login, LoginError, Unlock};
 use crate::service::{Service, ServiceError};
 use crate::tui::action::Action;
-use crate::tui::errors;
 use crate::tui::i18n::Tr;
 use crate::tui::widgets::centered;
 use crate::tui::widgets::field::TextField;
 use crate::tui::widgets::form::Form;
 use crate::tui::widgets::message::{self, Message};
+use crate::tui::wording;
 
 const USER: &str = "login.user";
 const PASSWORD: &str = "login.password";
@@ -53,7 +53,13 @@ impl LockScreen {
         &mut self.form
     }
 
-    pub fn update(&mut self, action: Action, svc: &mut Service, login: &Login, tr: &Tr) -> LockStep {
+    pub fn update(
+        &mut self,
+        action: Action,
+        svc: &mut Service,
+        login: &Login,
+        tr: &Tr,
+    ) -> LockStep {
         match action {
             Action::Submit => self.submit(svc, login, tr),
             Action::NextField => {
@@ -84,11 +90,11 @@ impl LockScreen {
             Err(LoginError::Service(e @ ServiceError::Refused(_)))
                 if user == login.actor.username =>
             {
-                LockStep::Ended(errors::service(tr, &e))
+                LockStep::Ended(wording::service(tr, &e))
             }
             Err(e) => {
                 self.form.clear_secrets();
-                self.message = Some(Message::error(errors::login(tr, &e)));
+                self.message = Some(Message::error(wording::login(tr, &e)));
                 LockStep::Stay
             }
         }

@@ -10,12 +10,12 @@ use super::View;
 use crate::service::Service;
 use crate::service::identity::{Login, LoginError};
 use crate::tui::action::Action;
-use crate::tui::errors;
 use crate::tui::i18n::Tr;
 use crate::tui::widgets::centered;
 use crate::tui::widgets::field::TextField;
 use crate::tui::widgets::form::Form;
 use crate::tui::widgets::message::Message;
+use crate::tui::wording;
 
 const USER: &str = "login.user";
 const PASSWORD: &str = "login.password";
@@ -90,7 +90,7 @@ impl LoginScreen {
             Err(e) => {
                 tracing::info!(user = %user, "console login refused");
                 self.form.clear_secrets();
-                LoginStep::Stay(Some(Message::error(errors::login(tr, &e))))
+                LoginStep::Stay(Some(Message::error(wording::login(tr, &e))))
             }
         }
     }
@@ -101,12 +101,9 @@ impl LoginScreen {
         let block = view.theme.block(true).title(format!(" {} ", view.tr.t("login.title")));
         let inner = block.inner(rect);
         frame.render_widget(block, rect);
-        let [intro, _, fields] = Layout::vertical([
-            Constraint::Length(1),
-            Constraint::Length(1),
-            Constraint::Fill(1),
-        ])
-        .areas(inner.inner(ratatui::layout::Margin::new(2, 1)));
+        let [intro, _, fields] =
+            Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Fill(1)])
+                .areas(inner.inner(ratatui::layout::Margin::new(2, 1)));
         frame.render_widget(
             Paragraph::new(Line::from(view.tr.t("login.intro"))).style(view.theme.muted),
             intro,

@@ -26,7 +26,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use super::action::Action;
-use super::errors;
 use super::i18n::Tr;
 use super::keymap::{Keymaps, Layer};
 use super::nav::Tab;
@@ -34,6 +33,7 @@ use super::popup::Popup;
 use super::theme::Theme;
 use super::widgets::form::Form;
 use super::widgets::message::Message;
+use super::wording;
 use crate::service::identity::Login;
 use crate::service::{Service, ServiceError};
 
@@ -86,7 +86,7 @@ impl Ctx<'_> {
 
     /// Shows a service error in the user's language.
     pub fn error(&mut self, e: &ServiceError) {
-        let text = errors::service(self.tr, e);
+        let text = wording::service(self.tr, e);
         self.message(Message::error(text));
     }
 

@@ -11,12 +11,12 @@ use crate::domain::password::{self, PasswordProblem};
 use crate::service::identity::{Login, LoginError};
 use crate::service::{Service, ServiceError};
 use crate::tui::action::Action;
-use crate::tui::errors;
 use crate::tui::i18n::Tr;
 use crate::tui::widgets::centered;
 use crate::tui::widgets::field::TextField;
 use crate::tui::widgets::form::Form;
 use crate::tui::widgets::message::Message;
+use crate::tui::wording;
 
 const OLD: &str = "password.old";
 const NEW: &str = "password.new";
@@ -99,7 +99,7 @@ impl PasswordScreen {
         // The rules are checked here first so that their reasons read in the user's language.
         let min = svc.policy().map_or(12, |p| p.min_length);
         if let Err(p) = password::check(new, &user, min) {
-            return Err(self.refuse(&errors::password(tr, &p)));
+            return Err(self.refuse(&wording::password(tr, &p)));
         }
         let old = SecretString::from(old.to_owned());
         let new = SecretString::from(new.to_owned());
@@ -117,9 +117,9 @@ impl PasswordScreen {
             Err(LoginError::Service(ServiceError::Invalid { problem, .. }))
                 if problem == reused.to_string() =>
             {
-                Err(self.refuse(&errors::password(tr, &reused)))
+                Err(self.refuse(&wording::password(tr, &reused)))
             }
-            Err(e) => Err(self.refuse(&errors::login(tr, &e))),
+            Err(e) => Err(self.refuse(&wording::login(tr, &e))),
         }
     }
 
@@ -133,12 +133,9 @@ impl PasswordScreen {
         let block = view.theme.block(true).title(format!(" {} ", view.tr.t("password.title")));
         let inner = block.inner(rect);
         frame.render_widget(block, rect);
-        let [intro, _, fields] = Layout::vertical([
-            Constraint::Length(2),
-            Constraint::Length(1),
-            Constraint::Fill(1),
-        ])
-        .areas(inner.inner(ratatui::layout::Margin::new(2, 1)));
+        let [intro, _, fields] =
+            Layout::vertical([Constraint::Length(2), Constraint::Length(1), Constraint::Fill(1)])
+                .areas(inner.inner(ratatui::layout::Margin::new(2, 1)));
         frame.render_widget(
             Paragraph::new(view.tr.t("password.intro"))
                 .style(view.theme.muted)

@@ -64,7 +64,8 @@ impl TextField {
         let Some(req) = to_input_request(&Event::Key(*key)) else {
             return false;
         };
-        if matches!(req, InputRequest::InsertChar(_)) && self.input.value().chars().count() >= MAX_CHARS
+        if matches!(req, InputRequest::InsertChar(_))
+            && self.input.value().chars().count() >= MAX_CHARS
         {
             return true;
         }
@@ -72,14 +73,15 @@ impl TextField {
         true
     }
 
-    /// Inserts pasted text at the caret. Line breaks and tabs become spaces (a trailing line
-    /// break is dropped), so a paste never submits a form or moves to another field.
+    /// Inserts pasted text at the caret. Line breaks (LF, CR LF, or CR as tmux sends them) and
+    /// tabs become spaces, a trailing line break is dropped, so a paste never submits a form or
+    /// moves to another field.
     pub fn paste(&mut self, text: &str) {
         let room = MAX_CHARS.saturating_sub(self.input.value().chars().count());
-        let cleaned = text
-            .trim_end_matches(['\r', '\n'])
+        let unified = text.replace("\r\n", "\n").replace('\r', "\n");
+        let cleaned = unified
+            .trim_end_matches('\n')
             .chars()
-            .filter(|c| *c != '\r')
             .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
             .filter(|c| !c.is_control())
             .take(room);
@@ -158,6 +160,8 @@ mod tests {
         f.paste("张三\nabc\r\n");
         assert_eq!(f.value(), "张三 abc");
         assert_eq!(f.caret_column(), 8);
+        f.paste("x\ry\r");
+        assert_eq!(f.value(), "张三 abcx y");
         let mut m = TextField::masked();
         m.paste("秘密x");
         assert_eq!(m.caret_column(), 3, "a masked field shows one star a character");

@@ -24,7 +24,8 @@ pub fn render(
     let mut used = 0;
     let room = usize::from(area.width);
     if let Some(p) = pending {
-        let text = format!(" {p} … ");
+        // "…" is East-Asian ambiguous (two cells in some terminals): plain ASCII here.
+        let text = format!(" {p}- ");
         used += text.width();
         spans.push(Span::styled(text, theme.footer_key));
         spans.push(Span::raw(" "));

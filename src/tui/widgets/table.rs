@@ -3,7 +3,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::widgets::{Block, Row, Table, TableState};
+use ratatui::widgets::{Block, HighlightSpacing, Row, Table, TableState};
 
 use crate::tui::theme::Theme;
 
@@ -92,7 +92,11 @@ pub fn render<'a>(
         .block(block)
         .style(theme.text)
         .column_spacing(2)
-        .row_highlight_style(theme.selected);
+        .row_highlight_style(theme.selected)
+        // A marker as well as the colour, for monochrome terminals; the gutter is kept on
+        // tables without a selection too, so all tables line up.
+        .highlight_symbol("> ")
+        .highlight_spacing(HighlightSpacing::Always);
     frame.render_stateful_widget(table, area, &mut table_state);
 }
 
@@ -112,5 +116,36 @@ mod tests {
         s.step(5, 100, 10);
         assert_eq!(s.selected, 99);
         assert_eq!(window(0, 5, 0), 5);
+    }
+
+    #[test]
+    fn only_the_visible_rows_are_built() {
+        use std::cell::Cell;
+
+        use ratatui::Terminal;
+        use ratatui::backend::TestBackend;
+
+        let theme = Theme::named(None).unwrap();
+        let built = Cell::new(0);
+        let mut term = Terminal::new(TestBackend::new(40, 12)).unwrap();
+        let state = ListState { selected: 99_990, offset: 99_985 };
+        term.draw(|f| {
+            render(
+                f,
+                f.area(),
+                theme.block(false),
+                Row::new(["n"]),
+                &[Constraint::Fill(1)],
+                100_000,
+                Some(state),
+                &theme,
+                |i| {
+                    built.set(built.get() + 1);
+                    Row::new([i.to_string()])
+                },
+            );
+        })
+        .unwrap();
+        assert_eq!(built.get(), 9, "12 rows less borders and header");
     }
 }

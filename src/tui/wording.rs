@@ -1,4 +1,5 @@
-//! Service errors in the user's language.
+//! How service values and errors read in the user's language: error messages, and the names
+//! of modules, levels, roles and departments.
 //!
 //! The structured cases (wrong password, locked account, missing permission, password rules)
 //! are translated in full. Free-text reasons from the service layer (`Refused`, `NotFound` and

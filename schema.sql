@@ -217,6 +217,7 @@ CREATE TABLE loans (
     rounding           TEXT    NOT NULL DEFAULT 'half-up' CHECK (rounding IN ('half-up', 'up')),
     value_date         TEXT    NOT NULL,
     contract_date      TEXT    NOT NULL,
+    booked_on          TEXT    NOT NULL,          -- business date it entered these books
     risk_grade         TEXT,
     state              TEXT    NOT NULL DEFAULT 'current'
                        CHECK (state IN ('current', 'overdue', 'settled', 'written_off')),
@@ -358,6 +359,19 @@ CREATE TABLE audit_log (
 
 CREATE INDEX audit_log_by_entity ON audit_log (entity, entity_id, seq);
 CREATE INDEX audit_log_by_actor ON audit_log (actor_id, seq);
+
+-- A demo database (platform.is_demo = 1) holds only synthetic people and may keep its demo
+-- passwords to show them on the login screen; a real database refuses to store any.
+CREATE TABLE demo_credentials (
+    username    TEXT PRIMARY KEY,
+    role        TEXT NOT NULL,
+    department  TEXT NOT NULL,
+    password    TEXT NOT NULL
+) STRICT;
+
+CREATE TRIGGER demo_credentials_only_in_demo BEFORE INSERT ON demo_credentials
+WHEN coalesce((SELECT is_demo FROM platform WHERE id = 1), 0) <> 1
+BEGIN SELECT RAISE(ABORT, 'passwords are kept only in a demo database'); END;
 
 -- Journal and audit rows are append-only.
 CREATE TRIGGER journal_entries_no_update BEFORE UPDATE ON journal_entries

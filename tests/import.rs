@@ -38,7 +38,7 @@ fn platform(dir: &Path) -> (Service, Actor) {
 }
 
 fn opts(layout: Layout, as_of: NaiveDate, dry_run: bool) -> ImportOptions {
-    ImportOptions { layout, as_of, dry_run }
+    ImportOptions { layout, as_of, dry_run, limit: None }
 }
 
 fn count(svc: &Service, sql: &str) -> i64 {

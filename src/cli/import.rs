@@ -53,7 +53,12 @@ pub fn run(
         )));
     }
     let (mut svc, session) = login(env, &args.user, input)?;
-    let opts = ImportOptions { layout: args.layout, as_of: args.as_of, dry_run: args.dry_run };
+    let opts = ImportOptions {
+        layout: args.layout,
+        as_of: args.as_of,
+        dry_run: args.dry_run,
+        limit: None,
+    };
     let result = svc.import_loans(&session.actor, &args.file, opts, &mut |_| true);
     finish(&mut svc, &session)?;
     let report = result?;

@@ -4,6 +4,7 @@
 mod audit;
 mod auth;
 mod batch;
+mod demo;
 mod import;
 mod init;
 mod ledger;
@@ -97,6 +98,8 @@ pub enum Command {
     /// Scheduled jobs.
     #[command(subcommand)]
     Batch(batch::BatchCommand),
+    /// Build (or open) a demonstration database with the real sample loan book.
+    Demo(demo::DemoArgs),
     /// Import data from another system.
     #[command(subcommand)]
     Import(import::ImportCommand),
@@ -176,6 +179,7 @@ fn execute(cli: Cli, input: &mut dyn BufRead, out: &mut dyn Write) -> Result<Exi
         Command::Ledger(c) => ledger::run(&env, &c, out),
         Command::Batch(c) => batch::batch(&env, &c, out),
         Command::Import(c) => import::run(&env, &c, input, out),
+        Command::Demo(args) => demo::run(&env, &args, out),
         Command::Report(c) => batch::report(&env, &c, input, out),
         Command::Whoami(args) => auth::whoami(&env, &args, input, out),
         Command::Passwd(args) => auth::passwd(&env, &args, input, out),
@@ -185,9 +189,16 @@ fn execute(cli: Cli, input: &mut dyn BufRead, out: &mut dyn Write) -> Result<Exi
 /// The console, when no command is given. The config and the database are checked before the
 /// terminal is taken over, so their problems print as plain errors.
 fn console(env: &Env) -> Result<Exit, Failure> {
-    let options = crate::tui::Options::from_config(&env.paths.config)
+    crate::tui::Options::from_config(&env.paths.config)
         .map_err(|e| Failure::bad_input(format!("config: {e}")))?;
     let svc = env.open()?;
+    open_console(env, svc)
+}
+
+/// Runs the console on an open database.
+pub(crate) fn open_console(env: &Env, svc: Service) -> Result<Exit, Failure> {
+    let options = crate::tui::Options::from_config(&env.paths.config)
+        .map_err(|e| Failure::bad_input(format!("config: {e}")))?;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(Failure::bad_input("the console needs a terminal; see p2pdesk --help"));
     }

@@ -198,6 +198,26 @@ pub(crate) fn post_in(
     Ok(posted)
 }
 
+/// Posts an entry inside an open write without an audit record of its own, for bulk work whose
+/// one audit record covers many entries (an import, a demo's claim assignment).
+pub(crate) fn post_quiet(
+    tx: &mut Tx<'_>,
+    kind: EntryKind,
+    key: &str,
+    lines: Vec<Line>,
+    memo: &str,
+) -> Result<Posted, ServiceError> {
+    let draft = Draft {
+        key: key.to_owned(),
+        kind,
+        business_date: business_date(tx)?,
+        memo: memo.to_owned(),
+        lines,
+    };
+    let now = tx.now_text();
+    Ok(books::post(tx.conn(), &draft, tx.actor().id, &now, None)?)
+}
+
 /// One movement to post: what it is, its key and lines, and the custody holder it is for.
 struct Movement<'a> {
     op: Op,

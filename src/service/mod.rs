@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod changes;
+pub mod demo;
 pub mod identity;
 pub mod import;
 pub mod ledger;

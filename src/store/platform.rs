@@ -42,3 +42,19 @@ pub fn set_business_date(conn: &Connection, date: NaiveDate) -> rusqlite::Result
     conn.execute("UPDATE platform SET business_date = ?1 WHERE id = 1", [date.to_string()])?;
     Ok(())
 }
+
+/// Marks the platform as a demonstration (synthetic people only).
+pub fn mark_demo(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute("UPDATE platform SET is_demo = 1 WHERE id = 1", [])?;
+    Ok(())
+}
+
+/// The demo accounts and passwords of a demo database (empty elsewhere).
+pub fn demo_credentials(
+    conn: &Connection,
+) -> rusqlite::Result<Vec<(String, String, String, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT username, role, department, password FROM demo_credentials ORDER BY rowid",
+    )?;
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect()
+}

@@ -207,8 +207,8 @@ fn insert_loan(
         .prepare_cached(
             "INSERT INTO loans (borrower_id, amount_fen, rate, term_months, method, rounding, value_date, contract_date,
                                 risk_grade, state, outstanding_fen, written_off_fen, level_payment_fen,
-                                days_past_due, dpd_estimated, closed_on, source, source_ref, created_at)
-             VALUES (?1, ?2, ?3, ?4, 'equal-installment', 'up', ?5, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 'import', ?14, ?15)",
+                                days_past_due, dpd_estimated, closed_on, source, source_ref, created_at, booked_on)
+             VALUES (?1, ?2, ?3, ?4, 'equal-installment', 'up', ?5, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 'import', ?14, ?15, ?16)",
         )?
         .execute(params![
             borrower,
@@ -225,7 +225,8 @@ fn insert_loan(
             st.dpd > 0,
             closed_on,
             s.key,
-            now
+            now,
+            as_of.to_string()
         ])?;
     Ok(tx.conn().last_insert_rowid())
 }

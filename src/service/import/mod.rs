@@ -36,6 +36,8 @@ pub struct ImportOptions {
     pub layout: Layout,
     pub as_of: NaiveDate,
     pub dry_run: bool,
+    /// Read at most this many rows (a demonstration or a trial run).
+    pub limit: Option<u64>,
 }
 
 /// A refused row.
@@ -93,6 +95,26 @@ impl Service {
         opts: ImportOptions,
         progress: &mut dyn FnMut(u64) -> bool,
     ) -> Result<ImportReport, ServiceError> {
+        let source = std::fs::File::open(file).map_err(|e| ServiceError::Invalid {
+            field: "file",
+            problem: format!("{}: {e}", file.display()),
+        })?;
+        // The csv reader reports a record of a CRLF file one line early (it counts the LF of the
+        // previous terminator only when it reads on; rust-csv issue 395): correct for it.
+        let crlf = ends_lines_with_crlf(file);
+        self.import_from(actor, &file.display().to_string(), source, crlf, opts, progress)
+    }
+
+    /// Imports from any reader; `name` is what the report calls it.
+    pub fn import_from(
+        &mut self,
+        actor: &Actor,
+        name: &str,
+        source: impl std::io::Read,
+        crlf: bool,
+        opts: ImportOptions,
+        progress: &mut dyn FnMut(u64) -> bool,
+    ) -> Result<ImportReport, ServiceError> {
         if !may_import(actor) {
             // Recorded as an overreach attempt like any other refusal.
             return self.write(actor, IMPORT, |_| {
@@ -103,26 +125,22 @@ impl Service {
             });
         }
         let bad = |problem: String| ServiceError::Invalid { field: "file", problem };
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(false)
-            .from_path(file)
-            .map_err(|e| bad(format!("{}: {e}", file.display())))?;
+        let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(source);
         let headers = reader.headers().map_err(|e| bad(e.to_string()))?.clone();
         let rows = layout::Reader::new(opts.layout, &headers).map_err(bad)?;
         let mut report = ImportReport {
-            file: file.display().to_string(),
+            file: name.to_owned(),
             as_of: opts.as_of.to_string(),
             dry_run: opts.dry_run,
             ..ImportReport::default()
         };
         self.check_as_of(opts.as_of, &mut report)?;
-        // The csv reader reports a record of a CRLF file one line early (it counts the LF of the
-        // previous terminator only when it reads on; rust-csv issue 395): correct for it.
-        let line_fix = u64::from(ends_lines_with_crlf(file));
+        let line_fix = u64::from(crlf);
         let mut batch = Vec::with_capacity(BATCH);
         let mut record = csv::StringRecord::new();
         loop {
-            let more = reader.read_record(&mut record).map_err(|e| bad(e.to_string()))?;
+            let more = opts.limit.is_none_or(|l| report.rows_read < l)
+                && reader.read_record(&mut record).map_err(|e| bad(e.to_string()))?;
             if more {
                 report.rows_read += 1;
                 let line = record.position().map_or(report.rows_read + 1, |p| p.line() + line_fix);

@@ -163,8 +163,8 @@ pub(crate) fn insert_loan(
 ) -> Result<i64, ServiceError> {
     tx.conn().execute(
         "INSERT INTO loans (borrower_id, amount_fen, rate, term_months, method, value_date, contract_date,
-                            risk_grade, outstanding_fen, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?2, ?9)",
+                            booked_on, risk_grade, outstanding_fen, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?8, ?2, ?9)",
         params![
             borrower,
             d.amount.fen(),

@@ -69,7 +69,7 @@ impl Service {
                       WHERE i.loan_id = l.id AND i.due_date < ?1
                         AND (i.paid_on IS NULL OR i.paid_on > ?1)),
                     l.days_past_due, l.dpd_estimated, l.written_off_fen
-             FROM loans l WHERE l.value_date <= ?1 ORDER BY l.id",
+             FROM loans l WHERE l.value_date <= ?1 AND l.booked_on <= ?1 ORDER BY l.id",
         )?;
         let rows = stmt.query_map([&day_text], |r| {
             Ok((

@@ -125,6 +125,22 @@ CREATE TABLE notifications (
 
 CREATE INDEX notifications_by_recipient ON notifications (recipient, read_at, id);
 
+-- Reversals of journal entries: requested by one member of finance, approved by another
+-- (maker ≠ checker); the approval posts the reversing entry.
+CREATE TABLE reversal_requests (
+    id             INTEGER PRIMARY KEY,
+    entry_id       INTEGER NOT NULL REFERENCES journal_entries (id),
+    idem_key       TEXT    NOT NULL UNIQUE,
+    reason         TEXT    NOT NULL,
+    status         TEXT    NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'rejected')),
+    requested_by   INTEGER NOT NULL REFERENCES staff (id),
+    requested_at   TEXT    NOT NULL,
+    decided_by     INTEGER REFERENCES staff (id),
+    decided_at     TEXT,
+    reversal_entry INTEGER REFERENCES journal_entries (id),
+    CHECK (decided_by IS NULL OR decided_by <> requested_by)
+) STRICT;
+
 -- Borrowers (借款人): natural persons and companies. Imported borrowers are anonymous: their
 -- facts from the source file are kept in `attributes`, no name or ID is invented.
 CREATE TABLE borrowers (

@@ -332,3 +332,49 @@ fn rules_of_the_workflow_refuse_and_change_nothing() {
     assert!(svc.check_books().unwrap().ok());
     assert!(svc.verify_audit().unwrap().ok());
 }
+
+#[test]
+fn a_reversal_needs_a_second_person_and_the_password_again() {
+    let mut w = World::new(d(2026, 1, 15));
+    let mk = |w: &mut World, name: &str, level: Level| {
+        let a = NewAccount {
+            username: name.into(),
+            display_name: name.into(),
+            department: "finance".into(),
+            duties: "books".into(),
+            levels: BTreeMap::from([(Module::Finance, level)]),
+            is_head: false,
+        };
+        let root = w.root.clone();
+        let created = w.svc.create_account_bootstrap(&root, &a).unwrap();
+        (w.svc.actor(created.staff_id).unwrap(), created.initial_password)
+    };
+    let (clerk, _) = mk(&mut w, "fin.clerk", Level::Ordinary);
+    let (maker, maker_pw) = mk(&mut w, "fin.maker", Level::Advanced);
+    let (checker, checker_pw) = mk(&mut w, "fin.checker", Level::Advanced);
+    let svc = &mut w.svc;
+    let dep =
+        svc.deposit(&clerk, Account::InvestorCustody(7), m("500"), "BANK-9").unwrap().entry_id();
+    // The clerk asks; approving needs the advanced level.
+    let req = svc.request_reversal(&clerk, dep, "REV-9", "posted to the wrong investor").unwrap();
+    let maker_proof = svc.step_up(&maker, &maker_pw, None).unwrap();
+    let req2 = svc.request_reversal(&maker, dep, "REV-10", "duplicate notice").unwrap();
+    // The maker of a reversal cannot check it.
+    assert!(matches!(
+        svc.approve_reversal(&maker, &maker_proof, req2),
+        Err(ServiceError::Refused(_))
+    ));
+    // Another's proof does not count.
+    assert!(matches!(
+        svc.approve_reversal(&checker, &maker_proof, req),
+        Err(ServiceError::Refused(_))
+    ));
+    let proof = svc.step_up(&checker, &checker_pw, None).unwrap();
+    svc.approve_reversal(&checker, &proof, req).unwrap();
+    assert_eq!(svc.balance(Account::InvestorCustody(7)).unwrap(), Money::ZERO);
+    // The entry is reversed once only.
+    assert!(svc.approve_reversal(&maker, &maker_proof, req).is_err());
+    assert!(matches!(svc.approve_reversal(&checker, &proof, req2), Err(ServiceError::Post(_))));
+    assert!(svc.check_books().unwrap().ok());
+    assert!(svc.verify_audit().unwrap().ok());
+}

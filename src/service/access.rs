@@ -50,8 +50,13 @@ pub mod ops {
         Op { action: "ledger.release", need: Need::Level(Module::Business, Level::Ordinary) };
     pub const POST: Op =
         Op { action: "ledger.post", need: Need::Level(Module::Finance, Level::Advanced) };
-    pub const REVERSE: Op =
-        Op { action: "ledger.reverse", need: Need::Level(Module::Finance, Level::Advanced) };
+    /// Direct reversal: the scheduled jobs' own corrections only; staff go through a request
+    /// and an approval by someone else.
+    pub const REVERSE: Op = Op { action: "ledger.reverse", need: Need::System };
+    pub const REQUEST_REVERSAL: Op =
+        Op { action: "reversal.request", need: Need::Level(Module::Finance, Level::Ordinary) };
+    pub const APPROVE_REVERSAL: Op =
+        Op { action: "reversal.approve", need: Need::Level(Module::Finance, Level::Advanced) };
 }
 
 /// The member of staff (or the system) on whose behalf a service call runs.

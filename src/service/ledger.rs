@@ -1,5 +1,6 @@
 //! Money movements on the custody ledger.
 
+use rusqlite::OptionalExtension;
 use serde_json::json;
 
 use super::access::ops;
@@ -117,6 +118,95 @@ impl Service {
         self.movement(actor, Movement { op: ops::POST, kind, key, lines, memo, holder: None })
     }
 
+    /// Asks for an entry to be reversed (finance); another member of finance approves it.
+    pub fn request_reversal(
+        &mut self,
+        actor: &Actor,
+        entry_id: i64,
+        key: &str,
+        reason: &str,
+    ) -> Result<i64, ServiceError> {
+        self.write(actor, ops::REQUEST_REVERSAL, |tx| {
+            require_key(key)?;
+            let reason = reason.trim();
+            if reason.is_empty() {
+                return Err(ServiceError::Invalid { field: "reason", problem: "is empty".into() });
+            }
+            let exists: bool = tx.conn().query_row(
+                "SELECT EXISTS (SELECT 1 FROM journal_entries WHERE id = ?1 AND reverses IS NULL)",
+                [entry_id],
+                |r| r.get(0),
+            )?;
+            if !exists {
+                return Err(ServiceError::NotFound(format!("no reversible entry {entry_id}")));
+            }
+            tx.conn().execute(
+                "INSERT INTO reversal_requests (entry_id, idem_key, reason, requested_by, requested_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                rusqlite::params![entry_id, key, reason, tx.actor().id, tx.now_text()],
+            )
+            .map_err(|e| match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::ConstraintViolation) => ServiceError::Invalid {
+                    field: "reference",
+                    problem: format!("{key} was already used for a reversal request"),
+                },
+                _ => e.into(),
+            })?;
+            let id = tx.conn().last_insert_rowid();
+            tx.audit(
+                ops::REQUEST_REVERSAL.action,
+                "reversal_request",
+                &id,
+                json!({ "entry": entry_id, "key": key, "reason": reason }),
+            );
+            Ok(id)
+        })
+    }
+
+    /// Approves a reversal request and posts the reversing entry: finance, advanced, with the
+    /// password given again, never the requester.
+    pub fn approve_reversal(
+        &mut self,
+        actor: &Actor,
+        proof: &super::identity::StepUp,
+        request_id: i64,
+    ) -> Result<Posted, ServiceError> {
+        self.write(actor, ops::APPROVE_REVERSAL, |tx| {
+            proof.check(actor, tx.now())?;
+            let row: Option<(i64, String, String, String, i64)> = tx
+                .conn()
+                .query_row(
+                    "SELECT entry_id, idem_key, reason, status, requested_by FROM reversal_requests WHERE id = ?1",
+                    [request_id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                )
+                .optional()?;
+            let (entry_id, key, reason, status, requester) =
+                row.ok_or_else(|| ServiceError::NotFound(format!("no reversal request {request_id}")))?;
+            if status != "pending" {
+                return Err(ServiceError::Refused(format!("reversal request {request_id} is {status}")));
+            }
+            if requester == actor.id {
+                return Err(ServiceError::Refused("the maker of a reversal cannot approve it".into()));
+            }
+            let date = business_date(tx)?;
+            let now = tx.now_text();
+            let posted = books::reverse(tx.conn(), entry_id, &key, date, &reason, actor.id, &now)?;
+            tx.conn().execute(
+                "UPDATE reversal_requests SET status = 'approved', decided_by = ?2, decided_at = ?3,
+                        reversal_entry = ?4 WHERE id = ?1",
+                rusqlite::params![request_id, actor.id, now, posted.entry_id()],
+            )?;
+            tx.audit(
+                ops::APPROVE_REVERSAL.action,
+                "journal_entry",
+                &posted.entry_id(),
+                json!({ "request": request_id, "reverses": entry_id, "key": key }),
+            );
+            Ok(posted)
+        })
+    }
+
     /// Reverses an entry with its mirror image, keyed by `key`.
     pub fn reverse(
         &mut self,
@@ -173,17 +263,8 @@ pub(crate) fn post_in(
     action: &str,
 ) -> Result<Posted, ServiceError> {
     require_key(key)?;
-    let draft = Draft {
-        key: key.to_owned(),
-        kind,
-        business_date: business_date(tx)?,
-        memo: memo.to_owned(),
-        lines,
-    };
-    let now = tx.now_text();
-    let posted = books::post(tx.conn(), &draft, tx.actor().id, &now, None)?;
-    let amount: i64 =
-        draft.lines.iter().filter(|l| l.side == Side::Debit).map(|l| l.amount.fen()).sum();
+    let amount: i64 = lines.iter().filter(|l| l.side == Side::Debit).map(|l| l.amount.fen()).sum();
+    let posted = post_quiet(tx, kind, key, lines, memo)?;
     tx.audit(
         action,
         "journal_entry",

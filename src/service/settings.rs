@@ -37,7 +37,7 @@ const fn int(key: &'static str, default: &'static str, min: i64, max: i64) -> De
 
 /// Every setting there is.
 pub const CATALOGUE: &[Def] = &[
-    int("security.idle_lock_seconds", "900", 60, 1800),
+    int("security.idle_lock_seconds", "900", 10, 1800),
     int("security.session_max_hours", "12", 1, 12),
     int("security.password_min_length", "12", 12, 64),
     int("security.password_max_age_days", "90", 1, 365),
@@ -186,7 +186,7 @@ mod tests {
     fn validates_ranges_and_names() {
         assert_eq!(validate("security.idle_lock_seconds", " 600 ").unwrap(), "600");
         let e = validate("security.idle_lock_seconds", "3600").unwrap_err().to_string();
-        assert_eq!(e, "value: security.idle_lock_seconds: 3600 is outside 60 to 1800");
+        assert_eq!(e, "value: security.idle_lock_seconds: 3600 is outside 10 to 1800");
         assert!(validate("security.password_min_length", "8").is_err());
         assert_eq!(validate("security.totp_required_privileged", "yes").unwrap(), "true");
         assert!(validate("security.nope", "1").is_err());

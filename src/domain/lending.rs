@@ -62,6 +62,75 @@ pub fn legal_cap(contract_date: NaiveDate, lpr: Rate) -> Rate {
     }
 }
 
+/// The one-year Loan Prime Rate over time, as the `lending.lpr` setting writes it: either one
+/// rate (`3.0`), or dated rates `3.85@2020-08-20, 3.45@2023-08-21, 3.0@2025-05-20`, each in
+/// force from its date until the next.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LprTable(Vec<(Option<NaiveDate>, Rate)>);
+
+impl FromStr for LprTable {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let mut entries = Vec::new();
+        for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (rate, date) = match part.split_once('@') {
+                Some((r, d)) => {
+                    let d = NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
+                        .map_err(|_| format!("\"{d}\" is not a date in the form YYYY-MM-DD"))?;
+                    (r, Some(d))
+                }
+                None => (part, None),
+            };
+            let rate = Rate::parse(&format!("{}%", rate.trim().trim_end_matches('%')))
+                .map_err(|e| format!("LPR {e}"))?;
+            if rate.percent() > Decimal::from(20) {
+                return Err(format!("LPR {rate} is not plausible"));
+            }
+            entries.push((date, rate));
+        }
+        if entries.is_empty() {
+            return Err("no rate given".into());
+        }
+        if entries.len() > 1 && entries.iter().any(|(d, _)| d.is_none()) {
+            return Err("with several rates, each needs its date: RATE@YYYY-MM-DD".into());
+        }
+        entries.sort_by_key(|(d, _)| *d);
+        Ok(LprTable(entries))
+    }
+}
+
+impl LprTable {
+    /// The LPR in force on `date` (the earliest entry for dates before it).
+    #[must_use]
+    pub fn rate_on(&self, date: NaiveDate) -> Rate {
+        self.0
+            .iter()
+            .rev()
+            .find(|(from, _)| from.is_none_or(|f| f <= date))
+            .or_else(|| self.0.first())
+            .map_or(Rate::ZERO, |(_, r)| *r)
+    }
+
+    /// The legal cap for a contract dated `date`.
+    #[must_use]
+    pub fn cap_on(&self, date: NaiveDate) -> Rate {
+        legal_cap(date, self.rate_on(date))
+    }
+
+    /// The canonical text of the table.
+    #[must_use]
+    pub fn canonical(&self) -> String {
+        self.0
+            .iter()
+            .map(|(d, r)| match d {
+                Some(d) => format!("{}@{d}", r.percent()),
+                None => r.percent().to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 /// The annual penalty rate on overdue amounts: the contract rate plus the markup (50 % by
 /// default), but never so high that contract interest plus penalty exceed the legal cap.
 #[must_use]
@@ -195,6 +264,21 @@ mod tests {
         assert_eq!(legal_cap(d(2020, 8, 19), r("3")), r("24"));
         assert_eq!(legal_cap(d(2020, 8, 20), r("3")), r("12"));
         assert_eq!(legal_cap(d(2025, 1, 1), r("3.85")), r("15.4"));
+    }
+
+    #[test]
+    fn lpr_table_is_judged_at_the_contract_date() {
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        let t: LprTable = "3.0@2025-05-20, 3.85@2020-08-20".parse().unwrap();
+        assert_eq!(t.cap_on(d(2019, 1, 1)), r("24"));
+        assert_eq!(t.cap_on(d(2021, 1, 1)), r("15.4"));
+        assert_eq!(t.cap_on(d(2025, 5, 19)), r("15.4"));
+        assert_eq!(t.cap_on(d(2025, 5, 20)), r("12"));
+        assert_eq!(t.canonical(), "3.85@2020-08-20, 3@2025-05-20");
+        let one: LprTable = "3.0".parse().unwrap();
+        assert_eq!(one.cap_on(d(2026, 1, 1)), r("12"));
+        assert!("3.0, 3.1@2024-01-01".parse::<LprTable>().is_err());
+        assert!("x".parse::<LprTable>().is_err());
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod import;
 pub mod ledger;
 pub mod lending;
 pub mod platform;
+pub mod queries;
 pub mod settings;
 
 use std::path::Path;

@@ -21,6 +21,8 @@ pub enum Kind {
     Money,
     /// A percentage, 0 to 100.
     Percent,
+    /// The LPR: one rate, or dated rates (`domain::lending::LprTable`).
+    Lpr,
 }
 
 /// One entry of the catalogue.
@@ -49,7 +51,7 @@ pub const CATALOGUE: &[Def] = &[
     int("security.argon2_passes", "2", 2, 10),
     int("security.argon2_lanes", "1", 1, 8),
     int("accounts.dormant_days", "90", 30, 365),
-    Def { key: "lending.lpr", default: "3.0", kind: Kind::Percent },
+    Def { key: "lending.lpr", default: "3.0", kind: Kind::Lpr },
     Def { key: "lending.person_cap", default: "200000.00", kind: Kind::Money },
     Def { key: "lending.company_cap", default: "1000000.00", kind: Kind::Money },
     Def { key: "lending.penalty_markup", default: "50", kind: Kind::Percent },
@@ -100,6 +102,11 @@ pub fn validate(key: &str, value: &str) -> Result<String, ServiceError> {
             }
             Ok(r.percent().to_string())
         }
+        Kind::Lpr => {
+            let t: crate::domain::lending::LprTable =
+                v.parse().map_err(|e: String| bad(format!("{key}: {e}")))?;
+            Ok(t.canonical())
+        }
         Kind::Bool => match v {
             "true" | "yes" | "on" => Ok("true".into()),
             "false" | "no" | "off" => Ok("false".into()),
@@ -144,12 +151,25 @@ pub fn get_percent(
         .map_err(|_| ServiceError::Refused(format!("setting {key} holds \"{v}\"")))
 }
 
+/// The LPR table in force.
+pub fn get_lpr(
+    conn: &rusqlite::Connection,
+) -> Result<crate::domain::lending::LprTable, ServiceError> {
+    let v = get(conn, "lending.lpr")?;
+    v.parse().map_err(|_| ServiceError::Refused(format!("setting lending.lpr holds \"{v}\"")))
+}
+
 /// Reads a boolean setting.
 pub fn get_bool(conn: &rusqlite::Connection, key: &str) -> Result<bool, ServiceError> {
     Ok(get(conn, key)? == "true")
 }
 
 impl Service {
+    /// The legal cap on the annual rate for a contract dated `date`.
+    pub fn rate_cap(&self, date: chrono::NaiveDate) -> Result<crate::domain::Rate, ServiceError> {
+        Ok(get_lpr(self.db().conn())?.cap_on(date))
+    }
+
     /// A setting's current value.
     pub fn setting(&self, key: &str) -> Result<String, ServiceError> {
         get(self.db().conn(), key)

@@ -32,9 +32,24 @@ pub enum Action {
     Unlock,
     ResetPassword,
     Edit,
+    New,
+    Filter,
+    SendForReview,
+    Publish,
+    Bid,
+    Propose,
+    Approve,
+    Reject,
+    Execute,
+    Deposit,
+    NextSection,
+    PrevSection,
+    Repay,
+    Settle,
+    RunDaily,
 }
 
-const SIMPLE: [(Action, &str); 23] = [
+const SIMPLE: [(Action, &str); 38] = [
     (Action::Quit, "quit"),
     (Action::Help, "help"),
     (Action::Lock, "lock"),
@@ -58,6 +73,21 @@ const SIMPLE: [(Action, &str); 23] = [
     (Action::Unlock, "unlock"),
     (Action::ResetPassword, "reset_password"),
     (Action::Edit, "edit"),
+    (Action::New, "new"),
+    (Action::Filter, "filter"),
+    (Action::SendForReview, "send_for_review"),
+    (Action::Publish, "publish"),
+    (Action::Bid, "bid"),
+    (Action::Propose, "propose"),
+    (Action::Approve, "approve"),
+    (Action::Reject, "reject"),
+    (Action::Execute, "execute"),
+    (Action::Deposit, "deposit"),
+    (Action::NextSection, "next_section"),
+    (Action::PrevSection, "prev_section"),
+    (Action::Repay, "repay"),
+    (Action::Settle, "settle"),
+    (Action::RunDaily, "run_daily"),
 ];
 
 impl Action {

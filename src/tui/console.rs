@@ -47,6 +47,12 @@ impl App {
                     }
                 }
                 Effect::Reload => self.with_top_screen(|screen, ctx| screen.load(ctx)),
+                Effect::DateChanged => {
+                    let date = self.svc.business_date().ok();
+                    if let Some(s) = self.session_mut() {
+                        s.business_date = date;
+                    }
+                }
                 Effect::Quit => {
                     self.end_session("console closed");
                     self.quit = true;
@@ -90,6 +96,9 @@ impl App {
             Action::Back => {
                 if s.screens.len() > 1 {
                     s.screens.pop();
+                    // What is under may have changed meanwhile (a repayment posted from a
+                    // loan's screen): it is read again.
+                    self.with_top_screen(|screen, ctx| screen.load(ctx));
                 }
             }
             Action::GoHome => s.screens.truncate(1),

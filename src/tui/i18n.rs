@@ -78,6 +78,13 @@ impl Tr {
         self.table.get(key).map_or(key, String::as_str)
     }
 
+    /// The text of a key built at run time (`status.raising`), borrowed from the table; the
+    /// empty string when the table lacks it.
+    #[must_use]
+    pub fn t_owned_key(&self, key: &str) -> &str {
+        self.table.get(key).map_or("", String::as_str)
+    }
+
     /// The text of a key with its `{name}` placeholders filled.
     #[must_use]
     pub fn f(&self, key: &str, args: &[(&str, &str)]) -> String {

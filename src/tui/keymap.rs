@@ -27,6 +27,19 @@ pub enum Layer {
     Accounts,
     AccountDetail,
     Settings,
+    Borrowers,
+    Investors,
+    Projects,
+    ReviewQueue,
+    Review,
+    Proposals,
+    Loans,
+    LoanDetail,
+    AuditLog,
+    Portfolio,
+    Daily,
+    /// A screen that is a form: borrower, investor, project, bid, proposal, repayment …
+    Entry,
     Confirm,
     Prompt,
     Notice,
@@ -34,7 +47,7 @@ pub enum Layer {
 }
 
 impl Layer {
-    pub const ALL: [Layer; 14] = [
+    pub const ALL: [Layer; 26] = [
         Layer::Global,
         Layer::List,
         Layer::Login,
@@ -45,6 +58,18 @@ impl Layer {
         Layer::Accounts,
         Layer::AccountDetail,
         Layer::Settings,
+        Layer::Borrowers,
+        Layer::Investors,
+        Layer::Projects,
+        Layer::ReviewQueue,
+        Layer::Review,
+        Layer::Proposals,
+        Layer::Loans,
+        Layer::LoanDetail,
+        Layer::AuditLog,
+        Layer::Portfolio,
+        Layer::Daily,
+        Layer::Entry,
         Layer::Confirm,
         Layer::Prompt,
         Layer::Notice,
@@ -65,6 +90,18 @@ impl Layer {
             Layer::Accounts => "accounts",
             Layer::AccountDetail => "account_detail",
             Layer::Settings => "settings",
+            Layer::Borrowers => "borrowers",
+            Layer::Investors => "investors",
+            Layer::Projects => "projects",
+            Layer::ReviewQueue => "review_queue",
+            Layer::Review => "review",
+            Layer::Proposals => "proposals",
+            Layer::Loans => "loans",
+            Layer::LoanDetail => "loan_detail",
+            Layer::AuditLog => "audit_log",
+            Layer::Portfolio => "portfolio",
+            Layer::Daily => "daily",
+            Layer::Entry => "entry",
             Layer::Confirm => "confirm",
             Layer::Prompt => "prompt",
             Layer::Notice => "notice",
@@ -76,10 +113,20 @@ impl Layer {
     #[must_use]
     pub fn stack(self) -> Vec<Layer> {
         match self {
-            Layer::Home | Layer::AccountDetail => vec![self, Layer::Global],
-            Layer::Department | Layer::Accounts | Layer::Settings => {
-                vec![self, Layer::List, Layer::Global]
-            }
+            Layer::Home | Layer::AccountDetail | Layer::Portfolio => vec![self, Layer::Global],
+            Layer::Department
+            | Layer::Accounts
+            | Layer::Settings
+            | Layer::Borrowers
+            | Layer::Investors
+            | Layer::Projects
+            | Layer::ReviewQueue
+            | Layer::Review
+            | Layer::Proposals
+            | Layer::Loans
+            | Layer::LoanDetail
+            | Layer::AuditLog
+            | Layer::Daily => vec![self, Layer::List, Layer::Global],
             other => vec![other],
         }
     }
@@ -87,7 +134,10 @@ impl Layer {
     /// Screens where plain characters go into a text field.
     #[must_use]
     pub const fn types_text(self) -> bool {
-        matches!(self, Layer::Login | Layer::PasswordChange | Layer::Lock | Layer::Prompt)
+        matches!(
+            self,
+            Layer::Login | Layer::PasswordChange | Layer::Lock | Layer::Prompt | Layer::Entry
+        )
     }
 }
 

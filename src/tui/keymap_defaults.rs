@@ -81,6 +81,75 @@ const SETTINGS: &[Row] = &[
     ("r", Action::Refresh, "key.refresh", true),
 ];
 
+const BORROWERS: &[Row] =
+    &[("n", Action::New, "key.new", true), ("r", Action::Refresh, "key.refresh", true)];
+
+const INVESTORS: &[Row] = &[
+    ("n", Action::New, "key.new", true),
+    ("d", Action::Deposit, "key.deposit", true),
+    ("r", Action::Refresh, "key.refresh", true),
+];
+
+const PROJECTS: &[Row] = &[
+    ("enter", Action::Open, "key.details", true),
+    ("/", Action::Filter, "key.filter", true),
+    ("n", Action::New, "key.new", true),
+    ("e", Action::Edit, "key.edit", true),
+    ("s", Action::SendForReview, "key.send_for_review", true),
+    ("p", Action::Publish, "key.publish", true),
+    ("b", Action::Bid, "key.bid", true),
+    ("d", Action::Propose, "key.propose", true),
+    ("r", Action::Refresh, "key.refresh", false),
+];
+
+const REVIEW_QUEUE: &[Row] =
+    &[("enter", Action::Open, "key.review", true), ("r", Action::Refresh, "key.refresh", true)];
+
+const REVIEW: &[Row] = &[
+    ("a", Action::Approve, "key.approve", true),
+    ("x", Action::Reject, "key.reject", true),
+    ("r", Action::Refresh, "key.refresh", false),
+];
+
+const PROPOSALS: &[Row] = &[
+    ("x", Action::Execute, "key.execute", true),
+    ("enter", Action::Open, "key.details", true),
+    ("r", Action::Refresh, "key.refresh", true),
+];
+
+const LOANS: &[Row] = &[
+    ("enter", Action::Open, "key.details", true),
+    ("/", Action::Filter, "key.filter", true),
+    ("r", Action::Refresh, "key.refresh", true),
+];
+
+const LOAN_DETAIL: &[Row] = &[
+    ("tab", Action::NextSection, "key.next_section", true),
+    ("backtab", Action::PrevSection, "key.prev_section", false),
+    ("p", Action::Repay, "key.repay", true),
+    ("s", Action::Settle, "key.settle", true),
+    ("r", Action::Refresh, "key.refresh", false),
+];
+
+const AUDIT_LOG: &[Row] =
+    &[("/", Action::Filter, "key.filter", true), ("r", Action::Refresh, "key.refresh", true)];
+
+const PORTFOLIO: &[Row] = &[("r", Action::Refresh, "key.refresh", true)];
+
+const DAILY: &[Row] =
+    &[("x", Action::RunDaily, "key.run_daily", true), ("r", Action::Refresh, "key.refresh", true)];
+
+/// A form screen takes typed text: only keys with no character of their own. F1 is its help
+/// key, `?` being a character one may type.
+const ENTRY: &[Row] = &[
+    ("esc", Action::Back, "key.back", true),
+    ("f1", Action::Help, "key.help", true),
+    ("pgdn", Action::PageDown, "key.page_down", false),
+    ("pgup", Action::PageUp, "key.page_up", false),
+    ("ctrl-l", Action::Lock, "key.lock", false),
+    ("f12", Action::Lock, "key.lock", false),
+];
+
 const CONFIRM: &[Row] = &[
     ("y", Action::Confirm, "key.confirm", true),
     ("enter", Action::Confirm, "key.confirm", true),
@@ -109,6 +178,18 @@ fn rows(layer: Layer) -> Vec<Row> {
         Layer::Accounts => &[ACCOUNTS],
         Layer::AccountDetail => &[ACCOUNT_DETAIL],
         Layer::Settings => &[SETTINGS],
+        Layer::Borrowers => &[BORROWERS],
+        Layer::Investors => &[INVESTORS],
+        Layer::Projects => &[PROJECTS],
+        Layer::ReviewQueue => &[REVIEW_QUEUE],
+        Layer::Review => &[REVIEW],
+        Layer::Proposals => &[PROPOSALS],
+        Layer::Loans => &[LOANS],
+        Layer::LoanDetail => &[LOAN_DETAIL],
+        Layer::AuditLog => &[AUDIT_LOG],
+        Layer::Portfolio => &[PORTFOLIO],
+        Layer::Daily => &[DAILY],
+        Layer::Entry => &[FORM, ENTRY],
         Layer::Confirm => &[CONFIRM],
         Layer::Notice => &[NOTICE],
         Layer::Help => &[HELP],

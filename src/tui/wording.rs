@@ -10,6 +10,7 @@
 use super::i18n::Tr;
 use crate::domain::access::{Level, Module, Role};
 use crate::domain::password::PasswordProblem;
+use crate::domain::schedule::Method;
 use crate::service::identity::LoginError;
 use crate::service::{Need, ServiceError};
 
@@ -116,4 +117,64 @@ pub fn department<'a>(tr: &'a Tr, code: &'a str) -> &'a str {
         _ => return code,
     };
     tr.t(key)
+}
+
+/// A project's statuses in the order of the workflow.
+pub const PROJECT_STATUSES: [&str; 8] =
+    ["draft", "submitted", "approved", "raising", "full", "failed", "proposed", "disbursed"];
+
+/// A loan's states.
+pub const LOAN_STATES: [&str; 4] = ["current", "overdue", "settled", "written_off"];
+
+/// The translation key of a repayment method's name.
+#[must_use]
+pub const fn method_label(m: Method) -> &'static str {
+    match m {
+        Method::EqualInstallment => "method.equal_installment",
+        Method::EqualPrincipal => "method.equal_principal",
+        Method::InterestFirst => "method.interest_first",
+        Method::Bullet => "method.bullet",
+    }
+}
+
+/// A method's code as stored, in the user's language.
+#[must_use]
+pub fn method<'a>(tr: &'a Tr, code: &'a str) -> &'a str {
+    code.parse::<Method>().map_or(code, |m| tr.t(method_label(m)))
+}
+
+/// Looks up `section.code`; an unknown code shows as it is.
+fn coded<'a>(tr: &'a Tr, section: &str, code: &'a str) -> &'a str {
+    let key = format!("{section}.{code}");
+    if tr.has(&key) { tr.t_owned_key(&key) } else { code }
+}
+
+/// A project status (`raising`) in the user's language.
+#[must_use]
+pub fn project_status<'a>(tr: &'a Tr, code: &'a str) -> &'a str {
+    coded(tr, "status", code)
+}
+
+/// A loan state (`overdue`) in the user's language.
+#[must_use]
+pub fn loan_state<'a>(tr: &'a Tr, code: &'a str) -> &'a str {
+    coded(tr, "loan_state", code)
+}
+
+/// A borrower kind (`person`, `company`) in the user's language.
+#[must_use]
+pub fn kind<'a>(tr: &'a Tr, code: &'a str) -> &'a str {
+    coded(tr, "kind", code)
+}
+
+/// An audit outcome (`ok`, `refused`, `failed`) in the user's language.
+#[must_use]
+pub fn outcome<'a>(tr: &'a Tr, code: &'a str) -> &'a str {
+    coded(tr, "outcome", code)
+}
+
+/// A journal entry's kind (`bid-freeze`) in the user's language.
+#[must_use]
+pub fn entry_kind<'a>(tr: &'a Tr, code: &'a str) -> &'a str {
+    coded(tr, "entry_kind", code)
 }

@@ -6,9 +6,9 @@ use rusqlite::{OptionalExtension, params};
 use super::ImportReport;
 use super::layout::{SourceLoan, Status};
 use crate::domain::ledger::{Account, EntryKind, Line};
-use crate::domain::lending::legal_cap;
+use crate::domain::lending::LprTable;
 use crate::domain::schedule::{Rounding, level_payment};
-use crate::domain::{Money, Rate, round_fen};
+use crate::domain::{Money, round_fen};
 use crate::service::changes::Changes;
 use crate::service::{ServiceError, Tx};
 use crate::store::ledger::{self as books, Draft};
@@ -22,7 +22,7 @@ pub(super) fn apply_batch(
     as_of: NaiveDate,
     report: &mut ImportReport,
 ) -> Result<(), ServiceError> {
-    let lpr = crate::service::settings::get_percent(tx.conn(), "lending.lpr")?;
+    let lpr = crate::service::settings::get_lpr(tx.conn())?;
     let (mut first, mut last, mut count) = (None, None, 0_u64);
     for loan in loans {
         let exists: Option<i64> = tx
@@ -34,7 +34,7 @@ pub(super) fn apply_batch(
             report.already_imported += 1;
             continue;
         }
-        if let Some(id) = book_one(tx, loan, as_of, lpr, report)? {
+        if let Some(id) = book_one(tx, loan, as_of, &lpr, report)? {
             first.get_or_insert(id);
             last = Some(id);
             count += 1;
@@ -64,7 +64,7 @@ fn book_one(
     tx: &mut Tx<'_>,
     s: &SourceLoan,
     as_of: NaiveDate,
-    lpr: Rate,
+    lpr: &LprTable,
     report: &mut ImportReport,
 ) -> Result<Option<i64>, ServiceError> {
     let level = level_payment(s.amount, s.rate, s.term, Rounding::Up);
@@ -84,7 +84,7 @@ fn book_one(
 fn classify(
     s: &SourceLoan,
     as_of: NaiveDate,
-    lpr: Rate,
+    lpr: &LprTable,
     level: Money,
     report: &mut ImportReport,
 ) -> Option<Standing> {
@@ -112,7 +112,7 @@ fn classify(
             format!("stated {stated}, computed {level}"),
         );
     }
-    let cap = legal_cap(s.issued, lpr);
+    let cap = lpr.cap_on(s.issued);
     if s.rate > cap {
         report.note(
             line,
@@ -246,12 +246,14 @@ fn insert_history(
     let now = tx.now_text();
     let actor = tx.actor().id;
     let history_date = s.last_payment.unwrap_or(as_of).min(as_of).to_string();
+    // The history row stands before every period: it is due on the value date.
+    let history_due = s.issued.to_string();
     let paid = s.paid_principal.fen() + s.paid_interest.fen() + s.paid_late_fees.fen();
     if paid > 0 {
         tx.conn().prepare_cached(INSERT_INSTALLMENT)?.execute(params![
             loan,
             0,
-            history_date,
+            history_due,
             s.paid_principal.fen(),
             s.paid_interest.fen(),
             s.paid_principal.fen(),
@@ -337,6 +339,13 @@ fn insert_schedule(
             0,
             None::<String>
         ])?;
+        if d <= as_of {
+            // Penalty up to the as-of date is in the file's late fees: charge only from then on.
+            tx.conn().execute(
+                "UPDATE installments SET penalty_through = ?3 WHERE loan_id = ?1 AND period = ?2",
+                params![loan, period, as_of.to_string()],
+            )?;
+        }
         left = left.checked_sub(principal).unwrap_or(Money::ZERO);
         k += 1;
         period += 1;

@@ -13,7 +13,7 @@ use super::repay::{apply_available, periods, refresh_state};
 use super::{business_date, date, money, ops};
 use crate::domain::Rate;
 use crate::domain::ledger::Account;
-use crate::domain::lending::{daily_penalty, legal_cap, penalty_rate};
+use crate::domain::lending::{daily_penalty, penalty_rate};
 use crate::service::identity::dormant_in;
 use crate::service::settings::{get_int, get_percent};
 use crate::service::{Actor, Service, ServiceError, Tx};
@@ -32,6 +32,32 @@ pub struct DayReport {
 }
 
 impl Service {
+    /// The daily job started by a member of staff from the console (operations, advanced): his
+    /// request is audited under his name, the days' work under the system actor's.
+    pub fn run_daily_by(
+        &mut self,
+        actor: &Actor,
+        as_of: Option<NaiveDate>,
+    ) -> Result<Vec<DayReport>, ServiceError> {
+        let op = crate::service::access::Op {
+            action: "batch.daily.request",
+            need: crate::service::access::Need::Level(
+                crate::domain::access::Module::Ops,
+                crate::domain::access::Level::Advanced,
+            ),
+        };
+        self.write(actor, op, |tx| {
+            tx.audit(
+                op.action,
+                "business_date",
+                &"-",
+                serde_json::json!({ "as_of": as_of.map(|d| d.to_string()) }),
+            );
+            Ok(())
+        })?;
+        self.run_daily(as_of)
+    }
+
     /// Runs the daily job up to `as_of` (default: the day after the business date). Re-running
     /// the current date does nothing; a date before it is refused.
     pub fn run_daily(&mut self, as_of: Option<NaiveDate>) -> Result<Vec<DayReport>, ServiceError> {
@@ -115,7 +141,7 @@ fn apply_advances(tx: &mut Tx<'_>, day: NaiveDate) -> Result<usize, ServiceError
 fn age_loans(tx: &mut Tx<'_>, day: NaiveDate) -> Result<(usize, i64), ServiceError> {
     let grace = get_int(tx.conn(), "lending.grace_days")?;
     let markup = get_percent(tx.conn(), "lending.penalty_markup")?.percent();
-    let lpr = get_percent(tx.conn(), "lending.lpr")?;
+    let lpr = crate::service::settings::get_lpr(tx.conn())?;
     let loans: Vec<(i64, String, String)> = {
         let mut stmt = tx.conn().prepare(
             "SELECT DISTINCT l.id, l.rate, l.contract_date FROM loans l
@@ -130,7 +156,7 @@ fn age_loans(tx: &mut Tx<'_>, day: NaiveDate) -> Result<(usize, i64), ServiceErr
     for (loan, rate, contract) in &loans {
         let rate =
             Rate::parse(&format!("{rate}%")).map_err(|e| ServiceError::Refused(e.to_string()))?;
-        let cap = legal_cap(date(contract)?, lpr);
+        let cap = lpr.cap_on(date(contract)?);
         let pen = penalty_rate(rate, markup, cap);
         let through: Vec<(i64, Option<String>)> = {
             let mut stmt = tx.conn().prepare_cached(

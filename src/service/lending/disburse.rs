@@ -8,11 +8,10 @@ use rusqlite::{OptionalExtension, params};
 use super::projects::load_draft;
 use super::{business_date, date, invalid, money, ops};
 use crate::domain::ledger::{Account, EntryKind, Line};
-use crate::domain::lending::legal_cap;
 use crate::domain::schedule::Installment;
 use crate::service::changes::Changes;
 use crate::service::ledger::post_in;
-use crate::service::settings::get_percent;
+use crate::service::settings::get_lpr;
 use crate::service::{Actor, Service, ServiceError, Tx};
 
 /// Status, proposer, signing date, borrower and risk grade of a project.
@@ -46,7 +45,7 @@ impl Service {
                 return Err(invalid("signed_on", format!("{signed_on} is after the business date {today}")));
             }
             let d = load_draft(tx.conn(), project_id)?;
-            let cap = legal_cap(signed_on, get_percent(tx.conn(), "lending.lpr")?);
+            let cap = get_lpr(tx.conn())?.cap_on(signed_on);
             if d.rate > cap {
                 return Err(invalid("rate", format!("{} is above the legal cap of {cap} on {signed_on}", d.rate)));
             }

@@ -5,11 +5,12 @@ use rusqlite::{Connection, OptionalExtension, params};
 use rust_decimal::Decimal;
 
 use super::{business_date, invalid, money, ops};
-use crate::domain::lending::{Grade, legal_cap};
+use crate::domain::lending::Grade;
 use crate::domain::schedule::{self, Installment, LoanTerms, Method, Rounding};
 use crate::domain::{Money, Rate};
 use crate::service::changes::Changes;
-use crate::service::settings::{get_money, get_percent};
+use crate::service::settings::get_lpr;
+use crate::service::settings::get_money;
 use crate::service::{Actor, Service, ServiceError, Tx};
 
 /// A project as entered by business staff.
@@ -80,7 +81,7 @@ fn check_draft(
     if d.fee_rate.percent() > Decimal::from(20) {
         return Err(invalid("fee_rate", "must be at most 20%"));
     }
-    let cap = legal_cap(contract_date, get_percent(conn, "lending.lpr")?);
+    let cap = get_lpr(conn)?.cap_on(contract_date);
     if d.rate > cap {
         return Err(invalid(
             "rate",

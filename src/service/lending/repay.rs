@@ -345,7 +345,8 @@ fn receive(
                 replay: true,
                 applied: Money::ZERO,
                 on_account,
-                settled: false,
+                // A retried settlement reports the loan as it stands: settled.
+                settled: state == "settled",
             });
         }
         return Err(invalid(

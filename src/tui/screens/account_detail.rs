@@ -7,6 +7,7 @@ use ratatui::widgets::Paragraph;
 
 use super::accounts::{levels_text, reset_password, unlock, yes_no};
 use super::{Ctx, Screen, View};
+use crate::service::ServiceError;
 use crate::service::identity::ReviewRow;
 use crate::tui::action::Action;
 use crate::tui::i18n::Tr;
@@ -44,16 +45,15 @@ impl Screen for AccountDetailScreen {
     }
 
     fn load(&mut self, ctx: &mut Ctx<'_>) {
-        // The lockout is not part of the permission review: read from the store (see
-        // accounts::staff_id).
-        match crate::store::staff::by_username(ctx.svc.db().conn(), &self.row.user) {
-            Ok(Some(s)) => {
+        // The lockout is not part of the permission review: read on its own.
+        match ctx.svc.lock_info(&self.row.user) {
+            Ok(s) => {
                 self.locked_until = s.locked_until;
                 self.failed_logins = s.failed_logins;
                 self.row.active = s.active;
             }
-            Ok(None) => {}
-            Err(e) => ctx.error(&e.into()),
+            Err(ServiceError::NotFound(_)) => {}
+            Err(e) => ctx.error(&e),
         }
     }
 

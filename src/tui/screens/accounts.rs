@@ -42,12 +42,9 @@ impl AccountsScreen {
     }
 }
 
-/// The account id behind a user name. The permission review does not carry ids, so this
-/// reads the staff table through the store: a gap in the service layer, kept to this one spot.
+/// The account id behind a user name (the permission review carries names only).
 pub(super) fn staff_id(ctx: &Ctx<'_>, user: &str) -> Result<i64, ServiceError> {
-    crate::store::staff::by_username(ctx.svc.db().conn(), user)?
-        .map(|s| s.id)
-        .ok_or_else(|| ServiceError::NotFound(format!("no account {user}")))
+    ctx.svc.staff_id(user)
 }
 
 /// Asks for confirmation, then lifts the account's lockout.

@@ -6,6 +6,15 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::widgets::Row;
 
 use super::accounts::AccountsScreen;
+use super::audit_log::AuditScreen;
+use super::borrowers::BorrowersScreen;
+use super::daily::DailyScreen;
+use super::entry::EntryScreen;
+use super::investors::InvestorsScreen;
+use super::loans::LoansScreen;
+use super::portfolio::PortfolioScreen;
+use super::projects::ProjectsScreen;
+use super::repay::{RepaySpec, SettleSpec};
 use super::settings::SettingsScreen;
 use super::{Ctx, Screen, View};
 use crate::tui::action::Action;
@@ -28,6 +37,10 @@ const fn soon(label: &'static str) -> MenuItem {
     MenuItem { label, open: None }
 }
 
+const fn item(label: &'static str, open: fn() -> Box<dyn Screen>) -> MenuItem {
+    MenuItem { label, open: Some(open) }
+}
+
 fn accounts() -> Box<dyn Screen> {
     Box::new(AccountsScreen::new())
 }
@@ -36,35 +49,104 @@ fn settings() -> Box<dyn Screen> {
     Box::new(SettingsScreen::new())
 }
 
+fn borrowers() -> Box<dyn Screen> {
+    Box::new(BorrowersScreen::new())
+}
+
+fn investors() -> Box<dyn Screen> {
+    Box::new(InvestorsScreen::new())
+}
+
+fn projects() -> Box<dyn Screen> {
+    Box::new(ProjectsScreen::business("menu.business.projects", None))
+}
+
+fn bids() -> Box<dyn Screen> {
+    Box::new(ProjectsScreen::business("menu.business.bids", Some("raising")))
+}
+
+fn proposals_to_make() -> Box<dyn Screen> {
+    Box::new(ProjectsScreen::business("menu.business.disbursement", Some("full")))
+}
+
+fn review() -> Box<dyn Screen> {
+    Box::new(ProjectsScreen::review())
+}
+
+fn overdue() -> Box<dyn Screen> {
+    Box::new(LoansScreen::new(Dept::Risk, "menu.risk.overdue", Some("overdue")))
+}
+
+fn proposals_to_execute() -> Box<dyn Screen> {
+    Box::new(ProjectsScreen::proposals())
+}
+
+fn repayment() -> Box<dyn Screen> {
+    Box::new(EntryScreen::new(RepaySpec::new(None)))
+}
+
+fn settlement() -> Box<dyn Screen> {
+    Box::new(EntryScreen::new(SettleSpec::new(None)))
+}
+
+fn loans() -> Box<dyn Screen> {
+    Box::new(LoansScreen::new(Dept::Finance, "menu.finance.loans", None))
+}
+
+fn audit_trail() -> Box<dyn Screen> {
+    Box::new(AuditScreen::default())
+}
+
+fn portfolio() -> Box<dyn Screen> {
+    Box::new(PortfolioScreen::new())
+}
+
+fn daily() -> Box<dyn Screen> {
+    Box::new(DailyScreen::new())
+}
+
 /// The functions of each department.
 #[must_use]
 pub fn menu(dept: Dept) -> Vec<MenuItem> {
     match dept {
         Dept::Business => vec![
-            soon("menu.business.projects"),
-            soon("menu.business.bids"),
-            soon("menu.business.disbursement"),
+            item("menu.business.borrowers", borrowers),
+            item("menu.business.investors", investors),
+            item("menu.business.projects", projects),
+            item("menu.business.bids", bids),
+            item("menu.business.disbursement", proposals_to_make),
         ],
-        Dept::Risk => {
-            vec![soon("menu.risk.review"), soon("menu.risk.grades"), soon("menu.risk.overdue")]
-        }
+        Dept::Risk => vec![
+            item("menu.risk.review", review),
+            item("menu.risk.overdue", overdue),
+            soon("menu.risk.grades"),
+        ],
         Dept::Finance => vec![
+            item("menu.finance.disbursements", proposals_to_execute),
+            item("menu.finance.repayment", repayment),
+            item("menu.finance.settlement", settlement),
+            item("menu.finance.loans", loans),
             soon("menu.finance.reconciliation"),
             soon("menu.finance.journal"),
             soon("menu.finance.withdrawals"),
         ],
         Dept::Hr => vec![
-            MenuItem { label: "menu.hr.accounts", open: Some(accounts) },
+            item("menu.hr.accounts", accounts),
             soon("menu.hr.requests"),
             soon("menu.hr.handover"),
         ],
-        Dept::Audit => vec![soon("menu.audit.trail"), soon("menu.audit.access")],
+        Dept::Audit => vec![
+            item("menu.audit.trail", audit_trail),
+            item("menu.audit.portfolio", portfolio),
+            soon("menu.audit.access"),
+        ],
         Dept::Technology => vec![
+            item("menu.technology.daily", daily),
             soon("menu.technology.sessions"),
             soon("menu.technology.backups"),
             soon("menu.technology.inspection"),
         ],
-        Dept::Settings => vec![MenuItem { label: "menu.settings.catalogue", open: Some(settings) }],
+        Dept::Settings => vec![item("menu.settings.catalogue", settings)],
     }
 }
 

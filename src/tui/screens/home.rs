@@ -9,6 +9,7 @@ use super::{Ctx, Screen, View};
 use crate::domain::access::{Level, Module};
 use crate::service::ServiceError;
 use crate::service::identity::Profile;
+use crate::service::queries::Work;
 use crate::tui::action::Action;
 use crate::tui::i18n::Tr;
 use crate::tui::keymap::Layer;
@@ -27,10 +28,35 @@ pub struct WorkItem {
     pub detail: String,
 }
 
-/// The work queue of the signed-in user. Empty until the lending screens feed it (reviews to
-/// make, disbursements to approve, overdue loans of his department).
-fn work_queue(_ctx: &mut Ctx<'_>) -> Vec<WorkItem> {
-    Vec::new()
+/// The work queue of the signed-in user: what waits for his levels, each with where to find
+/// it.
+fn work_queue(ctx: &mut Ctx<'_>) -> Vec<WorkItem> {
+    let work = match ctx.svc.work_queue(&ctx.login.actor) {
+        Ok(w) => w,
+        Err(e) => {
+            ctx.error(&e);
+            return Vec::new();
+        }
+    };
+    let tr = ctx.tr;
+    work.into_iter()
+        .map(|w| {
+            let (key, n, place) = match w {
+                Work::Review(n) => ("work.review", n, "menu.risk.review"),
+                Work::Execute(n) => ("work.execute", n, "menu.finance.disbursements"),
+                Work::Publish(n) => ("work.publish", n, "menu.business.projects"),
+                Work::Propose(n) => ("work.propose", n, "menu.business.disbursement"),
+                Work::Overdue(n) => ("work.overdue", n, "menu.finance.loans"),
+                Work::Decide(n) => ("work.decide", n, "menu.hr.requests"),
+                Work::Pending(n) => ("work.pending", n, "menu.hr.requests"),
+                Work::Create(n) => ("work.create", n, "menu.hr.requests"),
+            };
+            WorkItem {
+                title: tr.f(key, &[("n", &n.to_string())]),
+                detail: tr.f("work.where", &[("place", tr.t(place))]),
+            }
+        })
+        .collect()
 }
 
 /// The home screen.

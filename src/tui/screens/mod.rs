@@ -8,18 +8,36 @@
 //!
 //! To add a screen: write a module here implementing [`Screen`], give it a [`Layer`] with a
 //! default key table in `keymap_defaults.rs` and its label keys in both locale files, and
-//! reach it from a department menu in [`department`].
+//! reach it from a department menu in [`department`]. A screen that is a form implements
+//! [`entry::Spec`] instead and runs as an [`entry::EntryScreen`]; a list read by key keeps a
+//! [`Paged`](super::widgets::paged::Paged) and reads through [`listing`].
 //!
 //! The login, first-login password change and lock screens are not console screens: they run
 //! before a session exists or above everything, and the app drives them directly.
 
 pub mod account_detail;
 pub mod accounts;
+pub mod audit_log;
+pub mod bid;
+pub mod borrowers;
+pub mod daily;
 pub mod department;
+pub mod entry;
 pub mod home;
+pub mod input;
+pub mod investors;
+pub mod listing;
+pub mod loan_detail;
+pub mod loans;
 pub mod lock;
 pub mod login;
 pub mod password;
+pub mod portfolio;
+pub mod project_form;
+pub mod projects;
+pub mod proposal;
+pub mod repay;
+pub mod review;
 pub mod settings;
 
 use ratatui::Frame;
@@ -45,6 +63,8 @@ pub enum Effect {
     Message(Message),
     /// Load the screen in front again (after a change made from a popup).
     Reload,
+    /// The business date moved (the daily job ran): the title row reads it again.
+    DateChanged,
     /// End the session and leave.
     Quit,
 }
@@ -82,6 +102,10 @@ impl Ctx<'_> {
 
     pub fn quit(&mut self) {
         self.effects.push(Effect::Quit);
+    }
+
+    pub fn date_changed(&mut self) {
+        self.effects.push(Effect::DateChanged);
     }
 
     /// Shows a service error in the user's language.

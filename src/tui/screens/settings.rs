@@ -54,6 +54,7 @@ pub fn allowed(tr: &Tr, def: &Def) -> String {
         Kind::Bool => tr.t("settings.range_bool").to_owned(),
         Kind::Money => tr.t("settings.range_money").to_owned(),
         Kind::Percent => tr.t("settings.range_percent").to_owned(),
+        Kind::Lpr => tr.t("settings.range_lpr").to_owned(),
     }
 }
 

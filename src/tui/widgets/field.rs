@@ -43,6 +43,12 @@ impl TextField {
         self
     }
 
+    /// Replaces the text, caret at its end.
+    pub fn set(&mut self, value: &str) {
+        self.clear();
+        self.input = Input::new(value.to_owned());
+    }
+
     #[must_use]
     pub fn value(&self) -> &str {
         self.input.value()

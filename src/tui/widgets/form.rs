@@ -1,5 +1,6 @@
 //! A column of labelled text fields with one focused: the login, password change, lock
-//! screen and prompts are all forms.
+//! screen and prompts are all forms. A form screen may put a note under each field: a hint
+//! (what the value reads as) or the field's problem.
 
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
@@ -10,6 +11,15 @@ use unicode_width::UnicodeWidthStr;
 use super::field::TextField;
 use crate::tui::i18n::Tr;
 use crate::tui::theme::Theme;
+
+/// A line under a field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Note {
+    /// What the value reads as, or what the field wants.
+    Hint(String),
+    /// What is wrong with the value.
+    Problem(String),
+}
 
 /// Labelled fields; the label is a translation key.
 #[derive(Debug, Default)]
@@ -53,6 +63,25 @@ impl Form {
     #[must_use]
     pub fn focus(&self) -> usize {
         self.focus
+    }
+
+    /// The label of the focused field.
+    #[must_use]
+    pub fn focused_label(&self) -> Option<&'static str> {
+        self.fields.get(self.focus).map(|(l, _)| *l)
+    }
+
+    /// Replaces the text of the field with this label.
+    pub fn set_value(&mut self, label: &str, value: &str) {
+        if let Some((_, f)) = self.fields.iter_mut().find(|(l, _)| *l == label) {
+            f.set(value);
+        }
+    }
+
+    /// The labels, in order.
+    #[must_use]
+    pub fn labels(&self) -> Vec<&'static str> {
+        self.fields.iter().map(|(l, _)| *l).collect()
     }
 
     /// The value of the field with this label ("" when there is none).
@@ -100,6 +129,19 @@ impl Form {
     /// Draws the labels and fields into `area`; the focused field gets the cursor when
     /// `active` (a form under a popup does not).
     pub fn render(&self, frame: &mut Frame<'_>, area: Rect, theme: &Theme, tr: &Tr, active: bool) {
+        self.render_noted(frame, area, theme, tr, active, &[]);
+    }
+
+    /// Like [`Form::render`], with each field's note in the row under it.
+    pub fn render_noted(
+        &self,
+        frame: &mut Frame<'_>,
+        area: Rect,
+        theme: &Theme,
+        tr: &Tr,
+        active: bool,
+        notes: &[(&str, Note)],
+    ) {
         let label_w = self.fields.iter().map(|(l, _)| tr.t(l).width()).max().unwrap_or(0) + 2;
         let label_w = u16::try_from(label_w).unwrap_or(u16::MAX).min(area.width / 2);
         for (i, (label, field)) in self.fields.iter().enumerate() {
@@ -118,6 +160,17 @@ impl Form {
             // Fill the whole field so its extent shows even when empty.
             frame.render_widget(Paragraph::new("").style(style), field_area);
             field.render(frame, field_area, style, focused && active);
+            let note_y = y.saturating_add(1);
+            if let Some((_, note)) = notes.iter().find(|(l, _)| l == label)
+                && note_y < area.y.saturating_add(area.height)
+            {
+                let (text, style) = match note {
+                    Note::Hint(t) => (t.as_str(), theme.muted),
+                    Note::Problem(t) => (t.as_str(), theme.danger),
+                };
+                let at = Rect::new(field_area.x, note_y, field_area.width, 1);
+                frame.render_widget(Paragraph::new(text).style(style), at);
+            }
         }
     }
 }

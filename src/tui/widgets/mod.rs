@@ -4,14 +4,18 @@ pub mod field;
 pub mod footer;
 pub mod form;
 pub mod message;
+pub mod paged;
 pub mod table;
 
-use ratatui::layout::Rect;
+use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
+use ratatui::widgets::Cell;
 use unicode_width::UnicodeWidthStr;
 
 use super::i18n::Tr;
 use super::theme::Theme;
+use crate::domain::Money;
+use crate::domain::money::grouped;
 
 /// A rectangle of at most `width` × `height` in the middle of `area`.
 #[must_use]
@@ -39,4 +43,16 @@ pub fn labelled(tr: &Tr, theme: &Theme, rows: Vec<(&str, String)>) -> Vec<Line<'
             ])
         })
         .collect()
+}
+
+/// An amount with thousands separators, right-aligned in its table cell.
+#[must_use]
+pub fn money_cell(m: Money) -> Cell<'static> {
+    Cell::from(Line::from(grouped(m)).alignment(Alignment::Right))
+}
+
+/// Any text right-aligned in its table cell.
+#[must_use]
+pub fn right_cell(text: String) -> Cell<'static> {
+    Cell::from(Line::from(text).alignment(Alignment::Right))
 }

@@ -125,6 +125,9 @@ fn a_finance_clerk_checks_a_loan_locks_on_idle_and_unlocks() {
     let mut t = Term::spawn(&["--db", db, "--data-dir", data, "--config", config]);
     let pw = password_of(&accounts, "fin.clerk");
     t.wait_for("User name", Duration::from_secs(20));
+    // A demo database shows its synthetic accounts on the login screen.
+    let login = t.wait_for("Demo accounts", Duration::from_secs(5));
+    assert!(login.contains(&pw), "{login}");
     t.send("fin.clerk\t");
     t.send(&format!("{pw}\r"));
     let home = t.wait_for("Profile", Duration::from_secs(20));

@@ -302,3 +302,12 @@ fn quitting_asks_first() {
     c.key(KeyCode::Char('y'));
     assert!(c.app.should_quit());
 }
+
+#[test]
+fn a_real_database_shows_no_demo_accounts_on_the_login_screen() {
+    let p = Platform::new();
+    let mut c = Console::new(&p, Locale::ZhCn);
+    let screen = c.draw();
+    assert!(screen.contains("登录"), "{screen}");
+    assert!(!screen.contains("演示账号"), "{screen}");
+}

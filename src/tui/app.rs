@@ -67,12 +67,13 @@ pub struct App {
 impl App {
     #[must_use]
     pub fn new(svc: Service, options: Options, now: Instant) -> App {
+        let login = LoginScreen::for_service(&svc);
         App {
             svc,
             tr: Tr::of(options.locale),
             theme: options.theme,
             keymaps: options.keymaps,
-            stage: Stage::Login(LoginScreen::new()),
+            stage: Stage::Login(login),
             size: Rect::new(0, 0, view::MIN_WIDTH, view::MIN_HEIGHT),
             message: None,
             pending: Vec::new(),

@@ -77,7 +77,7 @@ impl App {
             // The service has ended the first session; nothing of it may stay on screen.
             LockStep::Replaced(login) => self.start_session(*login),
             LockStep::Ended(text) => {
-                self.stage = Stage::Login(LoginScreen::new());
+                self.stage = Stage::Login(LoginScreen::for_service(&self.svc));
                 self.message = Some(Message::error(text));
             }
         }
@@ -115,7 +115,8 @@ impl App {
 
     /// Logs the session out and returns to the login screen.
     pub(super) fn end_session(&mut self, reason: &str) {
-        let old = std::mem::replace(&mut self.stage, Stage::Login(LoginScreen::new()));
+        let old =
+            std::mem::replace(&mut self.stage, Stage::Login(LoginScreen::for_service(&self.svc)));
         if let Stage::Session(s) = old
             && let Err(e) = self.svc.logout(&s.login.actor, s.login.session_id, reason)
         {

@@ -31,6 +31,9 @@ pub enum LoginStep {
 /// The login form.
 pub struct LoginScreen {
     form: Form,
+    /// A demo database's accounts and passwords (synthetic people only), shown beside the form;
+    /// empty on a real database, which never stores a password.
+    demo: Vec<crate::service::demo::DemoAccount>,
 }
 
 impl Default for LoginScreen {
@@ -44,7 +47,16 @@ impl LoginScreen {
     pub fn new() -> LoginScreen {
         LoginScreen {
             form: Form::new(vec![(USER, TextField::plain()), (PASSWORD, TextField::masked())]),
+            demo: Vec::new(),
         }
+    }
+
+    /// The login form, with the demo accounts when the database is a demo.
+    #[must_use]
+    pub fn for_service(svc: &Service) -> LoginScreen {
+        let mut screen = LoginScreen::new();
+        screen.demo = svc.demo_credentials().unwrap_or_default();
+        screen
     }
 
     pub fn form(&mut self) -> &mut Form {
@@ -97,6 +109,17 @@ impl LoginScreen {
 
     pub fn draw(&self, frame: &mut Frame<'_>, area: Rect, view: &View<'_>) {
         let height = self.form.height() + 6;
+        let (area, demo_area) = if self.demo.is_empty() {
+            (area, None)
+        } else {
+            let rows = u16::try_from(self.demo.len()).unwrap_or(20) + 4;
+            let [top, bottom] =
+                Layout::vertical([Constraint::Fill(1), Constraint::Length(rows)]).areas(area);
+            (top, Some(bottom))
+        };
+        if let Some(demo_area) = demo_area {
+            self.draw_demo(frame, demo_area, view);
+        }
         let rect = centered(area, 56, height);
         let block = view.theme.block(true).title(format!(" {} ", view.tr.t("login.title")));
         let inner = block.inner(rect);
@@ -109,5 +132,29 @@ impl LoginScreen {
             intro,
         );
         self.form.render(frame, fields, view.theme, view.tr, true);
+    }
+
+    fn draw_demo(&self, frame: &mut Frame<'_>, area: Rect, view: &View<'_>) {
+        let rect = centered(area, 76, area.height);
+        let block = view.theme.block(false).title(format!(" {} ", view.tr.t("login.demo_title")));
+        let inner = block.inner(rect);
+        frame.render_widget(block, rect);
+        let pad = crate::tui::widgets::pad;
+        let header = format!(
+            "{} {} {}",
+            pad(view.tr.t("login.user"), 14),
+            pad(view.tr.t("login.password"), 18),
+            view.tr.t("login.demo_role")
+        );
+        let mut lines = vec![Line::from(header).style(view.theme.muted)];
+        for a in &self.demo {
+            lines.push(Line::from(format!(
+                "{} {} {}",
+                pad(&a.user, 14),
+                pad(&a.password, 18),
+                a.role
+            )));
+        }
+        frame.render_widget(Paragraph::new(lines), inner.inner(ratatui::layout::Margin::new(1, 0)));
     }
 }

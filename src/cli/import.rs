@@ -59,7 +59,18 @@ pub fn run(
         dry_run: args.dry_run,
         limit: None,
     };
-    let result = svc.import_loans(&session.actor, &args.file, opts, &mut |_| true);
+    // Progress on standard error; stopping the command (Ctrl-C) between or inside batches is
+    // safe: each batch of rows commits whole or not at all, and a re-run skips what landed.
+    let mut progress = |rows: u64| {
+        if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            eprint!("\r{rows} rows read");
+        }
+        true
+    };
+    let result = svc.import_loans(&session.actor, &args.file, opts, &mut progress);
+    if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        eprintln!();
+    }
     finish(&mut svc, &session)?;
     let report = result?;
     print_report(out, &report)?;

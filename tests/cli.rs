@@ -265,3 +265,32 @@ fn whoami_and_passwd_act_as_the_user() {
     let out = p2pdesk().arg("--db").arg(&db).args(["audit", "verify"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn totp_enrolment_then_login_needs_the_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.db");
+    init(&db).assert().code(0);
+    // 160 bits, as an authenticator app would make them.
+    let secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    let now = u64::try_from(chrono::Utc::now().timestamp()).unwrap();
+    let code = p2pdesk::domain::credentials::totp_code(secret, now).unwrap();
+    let out = p2pdesk()
+        .arg("--db")
+        .arg(&db)
+        .args(["totp", "--user", "root", "--password-stdin", "--secret", secret])
+        .write_stdin(format!("{ADMIN_PASSWORD}\n{code}\n"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    // Without the code on the next line, the login is refused.
+    let out = p2pdesk()
+        .arg("--db")
+        .arg(&db)
+        .args(["whoami", "--user", "root", "--password-stdin"])
+        .write_stdin(format!("{ADMIN_PASSWORD}\n"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("second-factor code is required"));
+}

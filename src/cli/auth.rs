@@ -163,3 +163,51 @@ pub fn passwd(
     writeln!(out, "password changed for {}", args.user)?;
     Ok(Exit::Done)
 }
+
+#[derive(Debug, Args)]
+pub struct TotpArgs {
+    #[command(flatten)]
+    pub user: UserArgs,
+    /// The secret (base32) your authenticator app made; without it one is made and shown.
+    #[arg(long, value_name = "BASE32")]
+    pub secret: Option<String>,
+}
+
+/// `p2pdesk totp`: enrols a second factor. Standard input: the password, then (after the secret
+/// is shown, when it is made here) a code from the authenticator app.
+pub fn totp(
+    env: &Env,
+    args: &TotpArgs,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+) -> Result<Exit, Failure> {
+    if !args.user.password_stdin {
+        return Err(Failure::bad_input(
+            "--password-stdin: the password and the code come on standard input",
+        ));
+    }
+    let password = read_line(input)?
+        .ok_or_else(|| Failure::bad_input("--password-stdin: standard input is empty"))?;
+    let mut svc = env.open()?;
+    let password = SecretString::from(password);
+    let session = svc.login(&args.user.user, &password, None).map_err(login_error)?;
+    let secret = match &args.secret {
+        Some(s) => s.trim().to_owned(),
+        None => {
+            let s = crate::domain::credentials::new_totp_secret();
+            writeln!(out, "secret: {s}")?;
+            writeln!(out, "otpauth://totp/p2pdesk:{}?secret={s}&issuer=p2pdesk", args.user.user)?;
+            writeln!(out, "add it to your authenticator app, then type the code it shows:")?;
+            out.flush()?;
+            s
+        }
+    };
+    let code = read_line(input)?
+        .ok_or_else(|| Failure::bad_input("code: standard input ended before the code"))?;
+    let proof = svc.step_up(&session.actor, &password, None).map_err(login_error)?;
+    let result = svc.enrol_totp(&session.actor, &secret, &code, Some(&proof));
+    finish(&mut svc, &session)?;
+    result?;
+    writeln!(out, "second factor enrolled for {}", args.user.user)?;
+    Ok(Exit::Done)
+}

@@ -110,6 +110,8 @@ pub enum Command {
     Whoami(auth::WhoamiArgs),
     /// Change your password (old, TOTP code if enrolled, new, new again on standard input).
     Passwd(auth::PasswdArgs),
+    /// Enrol a second factor (TOTP): the password, then a code from the app, on standard input.
+    Totp(auth::TotpArgs),
 }
 
 /// Everything a command needs from the environment.
@@ -183,6 +185,7 @@ fn execute(cli: Cli, input: &mut dyn BufRead, out: &mut dyn Write) -> Result<Exi
         Command::Report(c) => batch::report(&env, &c, input, out),
         Command::Whoami(args) => auth::whoami(&env, &args, input, out),
         Command::Passwd(args) => auth::passwd(&env, &args, input, out),
+        Command::Totp(args) => auth::totp(&env, &args, input, out),
     }
 }
 

@@ -191,16 +191,15 @@ pub fn totp(
     let mut svc = env.open()?;
     let password = SecretString::from(password);
     let session = svc.login(&args.user.user, &password, None).map_err(login_error)?;
-    let secret = match &args.secret {
-        Some(s) => s.trim().to_owned(),
-        None => {
-            let s = crate::domain::credentials::new_totp_secret();
-            writeln!(out, "secret: {s}")?;
-            writeln!(out, "otpauth://totp/p2pdesk:{}?secret={s}&issuer=p2pdesk", args.user.user)?;
-            writeln!(out, "add it to your authenticator app, then type the code it shows:")?;
-            out.flush()?;
-            s
-        }
+    let secret = if let Some(s) = &args.secret {
+        s.trim().to_owned()
+    } else {
+        let s = crate::domain::credentials::new_totp_secret();
+        writeln!(out, "secret: {s}")?;
+        writeln!(out, "otpauth://totp/p2pdesk:{}?secret={s}&issuer=p2pdesk", args.user.user)?;
+        writeln!(out, "add it to your authenticator app, then type the code it shows:")?;
+        out.flush()?;
+        s
     };
     let code = read_line(input)?
         .ok_or_else(|| Failure::bad_input("code: standard input ended before the code"))?;

@@ -40,6 +40,7 @@ CREATE TABLE staff (
     failed_logins         INTEGER NOT NULL DEFAULT 0,
     locked_until          TEXT,                   -- UTC; survives restarts
     last_login_at         TEXT,
+    previous_login_at     TEXT,                   -- shown at login: the one before this
     totp_secret           TEXT,                   -- base32, set once enrolment is confirmed
     totp_last_step        INTEGER,                -- a code is accepted only once
     created_at            TEXT    NOT NULL,

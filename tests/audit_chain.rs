@@ -286,7 +286,7 @@ fn unreadable_head_is_malformed() {
 }
 
 #[test]
-fn missing_head_is_only_a_warning_and_the_next_write_restores_it() {
+fn missing_head_is_a_warning_that_writes_do_not_paper_over() {
     let (_dir, path, mut svc) = with_records(2); // records 1..=3
     std::fs::remove_file(audit::head_path(&path)).unwrap();
     let v = svc.verify_audit().unwrap();
@@ -296,11 +296,32 @@ fn missing_head_is_only_a_warning_and_the_next_write_restores_it() {
     assert_eq!(v.records, 3);
     assert_eq!(audit::read_head(&path).unwrap(), Head::Missing, "verify does not invent a head");
 
+    // A later write does not recreate it: a new head would hide the newest records having
+    // been deleted together with the head.
     svc.deposit(&Actor::system(), Account::InvestorCustody(2), Money::from_fen(1), "BANK-X")
         .unwrap();
     let v = svc.verify_audit().unwrap();
-    assert_eq!(v.head, HeadCheck::Matches);
+    assert_eq!(v.head, HeadCheck::Missing);
     assert_eq!(v.records, 4);
+
+    // A security administrator re-establishes it once the chain verifies.
+    let conn = raw(&path);
+    conn.execute(
+        "INSERT INTO staff (id, username, display_name, department, created_at) VALUES (50, 'sec', 'Sec', 'ops', 'x')",
+        [],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO staff_roles (staff_id, role, granted_by, granted_at) VALUES (50, 'security_admin', 1, 'x')",
+        [],
+    )
+    .unwrap();
+    let sec = svc.actor(50).unwrap();
+    let v = svc.reset_audit_head(&sec).unwrap();
+    assert_eq!(v.head, HeadCheck::Matches);
+    assert_eq!(v.records, 5, "the reset is itself audited");
+    // Anyone else is refused.
+    assert!(svc.reset_audit_head(&Actor { role: None, ..sec }).is_err());
 }
 
 #[test]

@@ -77,7 +77,7 @@ fn demo_holds_every_state_and_balances() {
     // Plain `demo` keeps it; another file is never touched.
     let out = p2pdesk().arg("--db").arg(&db).arg("demo").output().unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("demo database kept"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("demo database kept"));
     let other = dir.path().join("prod.db");
     p2pdesk()
         .arg("--db")

@@ -222,3 +222,43 @@ fn only_finance_advanced_or_the_system_administrator_imports() {
     assert_eq!(count(&svc, "SELECT count(*) FROM audit_log WHERE outcome = 'refused'"), before + 1);
     assert_eq!(count(&svc, "SELECT count(*) FROM loans"), 0);
 }
+
+#[test]
+fn a_future_as_of_or_an_empty_file_changes_nothing_and_short_rows_are_refused_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut svc, root) = platform(dir.path());
+    let src = std::fs::read_to_string(data("lendingclub-2018q1-openintro.csv")).unwrap();
+    let header = src.lines().next().unwrap().to_owned();
+    let only_header = dir.path().join("header.csv");
+    std::fs::write(&only_header, format!("{header}\n")).unwrap();
+    let far = svc.import_loans(
+        &root,
+        &only_header,
+        opts(Layout::OpenIntro, d(2099, 1, 1), false),
+        &mut |_| true,
+    );
+    assert!(matches!(far, Err(ServiceError::Invalid { field: "as-of", .. })), "{far:?}");
+    let r = svc
+        .import_loans(
+            &root,
+            &only_header,
+            opts(Layout::OpenIntro, d(2018, 6, 30), false),
+            &mut |_| true,
+        )
+        .unwrap();
+    assert_eq!((r.rows_read, r.imported), (0, 0));
+    assert_eq!(r.business_date_set, None);
+    assert_eq!(svc.business_date().unwrap(), d(2026, 12, 3), "no loans, no new business date");
+    // A row cut short is refused by itself; the rows around it are imported.
+    let lines: Vec<&str> = src.lines().take(4).collect();
+    let short = dir.path().join("short.csv");
+    std::fs::write(&short, format!("{}\n{}\n\"x\",\"y\",3\n{}\n", lines[0], lines[1], lines[2]))
+        .unwrap();
+    let r = svc
+        .import_loans(&root, &short, opts(Layout::OpenIntro, d(2018, 6, 30), false), &mut |_| true)
+        .unwrap();
+    assert_eq!(r.imported, 2);
+    assert_eq!(r.refused.len(), 1);
+    assert_eq!(r.refused[0].line, 3);
+    assert!(r.refused[0].reason.contains("has 3 fields"), "{}", r.refused[0].reason);
+}

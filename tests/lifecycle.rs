@@ -378,3 +378,51 @@ fn a_reversal_needs_a_second_person_and_the_password_again() {
     assert!(svc.check_books().unwrap().ok());
     assert!(svc.verify_audit().unwrap().ok());
 }
+
+#[test]
+fn disbursed_money_left_on_the_account_never_pays_installments_by_itself() {
+    let mut w = World::new(d(2026, 1, 15));
+    let biz = w.staff("biz1", "business", &[(Module::Business, Level::Ordinary)]);
+    let risk = w.staff("risk1", "risk", &[(Module::Risk, Level::Advanced)]);
+    let fin = w.staff("fin1", "finance", &[(Module::Finance, Level::Advanced)]);
+    let svc = &mut w.svc;
+    let b = svc
+        .create_borrower(
+            &biz,
+            &NewBorrower {
+                kind: "person".into(),
+                name: "冯十".into(),
+                id_number: "B10".into(),
+                phone: String::new(),
+            },
+        )
+        .unwrap();
+    let inv = svc
+        .create_investor(
+            &biz,
+            &NewInvestor {
+                name: "陈一".into(),
+                id_number: "I10".into(),
+                phone: String::new(),
+                risk_tolerance: "G".into(),
+            },
+        )
+        .unwrap();
+    svc.investor_deposit(&biz, inv, m("10000"), "CUST-10").unwrap();
+    let p = svc.create_project(&biz, &draft(b, "10000", "8")).unwrap();
+    svc.submit_project(&biz, p).unwrap();
+    svc.review_project(&risk, p, true, Some("A"), "").unwrap();
+    svc.publish_project(&biz, p).unwrap();
+    svc.place_bid(&biz, p, inv, m("10000"), "k").unwrap();
+    svc.propose_disbursement(&biz, p, "HT-10", d(2026, 1, 15), true).unwrap();
+    let loan = svc.execute_disbursement(&fin, p).unwrap();
+    // 9,800.00 (after the 2 % fee) stays on his account; period 1 falls due on 2026-02-15.
+    svc.run_daily(Some(d(2026, 2, 16))).unwrap();
+    assert_eq!(svc.balance(Account::BorrowerCustody(b)).unwrap(), m("9800"));
+    let report = svc.portfolio(&fin, None).unwrap();
+    assert_eq!(
+        report.by_state["overdue"].loans, 1,
+        "unpaid: the proceeds are his, not a repayment"
+    );
+    assert_eq!(svc.balance(Account::LoanReceivable(loan)).unwrap(), m("10000"));
+}

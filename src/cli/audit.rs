@@ -11,11 +11,26 @@ use crate::store::audit::HeadCheck;
 pub enum AuditCommand {
     /// Walk the audit hash chain; exit 1 naming the first broken record.
     Verify,
+    /// Write a new head file after a lost one, once the chain verifies (security administrator).
+    ResetHead(super::auth::UserArgs),
 }
 
-pub fn run(env: &Env, command: &AuditCommand, out: &mut dyn Write) -> Result<Exit, Failure> {
+pub fn run(
+    env: &Env,
+    command: &AuditCommand,
+    input: &mut dyn std::io::BufRead,
+    out: &mut dyn Write,
+) -> Result<Exit, Failure> {
     match command {
         AuditCommand::Verify => verify(env, out),
+        AuditCommand::ResetHead(user) => {
+            let (mut svc, session) = super::auth::login(env, user, input)?;
+            let result = svc.reset_audit_head(&session.actor);
+            super::auth::finish(&mut svc, &session)?;
+            let v = result?;
+            writeln!(out, "head file written: record {} of an intact chain", v.records)?;
+            Ok(Exit::Done)
+        }
     }
 }
 
@@ -27,7 +42,7 @@ fn verify(env: &Env, out: &mut dyn Write) -> Result<Exit, Failure> {
         HeadCheck::Matches => writeln!(out, "head file: matches record {}", v.records)?,
         HeadCheck::Missing => writeln!(
             out,
-            "warning: no head file beside the database; deletion of the newest records cannot be checked"
+            "warning: no head file beside the database; deletion of the newest records cannot be checked (a security administrator can write a new one with `audit reset-head`)"
         )?,
         HeadCheck::Behind { head_seq, table_seq } => writeln!(
             out,

@@ -58,11 +58,11 @@ pub fn run(env: &Env, args: &DemoArgs, out: &mut dyn Write) -> Result<Exit, Fail
         } else {
             let svc = Service::new(Db::open(&path)?);
             if !args.open {
-                writeln!(
-                    out,
+                // On standard error, so that `--format json` prints clean JSON.
+                eprintln!(
                     "demo database kept at {} (--open to use it, --force to rebuild)",
                     path.display()
-                )?;
+                );
                 print_accounts(out, &svc.demo_credentials()?, args.format)?;
                 return Ok(Exit::Done);
             }

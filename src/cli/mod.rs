@@ -177,7 +177,7 @@ fn execute(cli: Cli, input: &mut dyn BufRead, out: &mut dyn Write) -> Result<Exi
     match command {
         Command::Init(args) => init::run(&env, &args, input, out),
         Command::Schedule(_) => unreachable!("handled above"),
-        Command::Audit(c) => audit::run(&env, &c, out),
+        Command::Audit(c) => audit::run(&env, &c, input, out),
         Command::Ledger(c) => ledger::run(&env, &c, out),
         Command::Batch(c) => batch::batch(&env, &c, out),
         Command::Import(c) => import::run(&env, &c, input, out),

@@ -39,8 +39,11 @@ pub enum Account {
     InvestorCustody(i64),
     /// An investor's money frozen for bids (冻结).
     InvestorFrozen(i64),
-    /// A borrower's custody balance (disbursed money, repayments waiting to be applied).
+    /// A borrower's custody balance (disbursed money he may withdraw).
     BorrowerCustody(i64),
+    /// Money a borrower paid in for repayment, waiting for its due date (kept apart from the
+    /// disbursed money, which is his to withdraw and never pays installments by itself).
+    RepaymentHeld(i64),
     /// The platform's own sub-account.
     PlatformCustody,
     /// Principal a borrower owes on a loan.
@@ -70,6 +73,7 @@ impl Account {
             Account::InvestorCustody(_) => "custody:investor",
             Account::InvestorFrozen(_) => "frozen:investor",
             Account::BorrowerCustody(_) => "custody:borrower",
+            Account::RepaymentHeld(_) => "repayment:borrower",
             Account::PlatformCustody => "custody:platform",
             Account::LoanReceivable(_) => "receivable:loan",
             Account::LoanClaims(_) => "claims:loan",
@@ -89,6 +93,7 @@ impl Account {
             Account::InvestorCustody(id)
             | Account::InvestorFrozen(id)
             | Account::BorrowerCustody(id)
+            | Account::RepaymentHeld(id)
             | Account::LoanReceivable(id)
             | Account::LoanClaims(id) => Some(id),
             _ => None,
@@ -124,6 +129,7 @@ impl Account {
                 | Account::InvestorCustody(_)
                 | Account::InvestorFrozen(_)
                 | Account::BorrowerCustody(_)
+                | Account::RepaymentHeld(_)
                 | Account::PlatformCustody
                 | Account::LoanReceivable(_)
                 | Account::LoanClaims(_)

@@ -278,12 +278,14 @@ impl Service {
             ctx.audit(op.action, "-", &"-", json!({}));
         }
         let at = ctx.now_text();
+        // Judged before this change's records are added: the head must match the trail as it
+        // stood, or be missing from an empty one.
+        let head_ok = head_trusted(&ctx.inner, &path);
         let mut tip = None;
         for note in std::mem::take(&mut ctx.notes) {
             let rec = record(actor, &at, &origin, note);
             tip = Some(audit::append(&ctx.inner, rec)?);
         }
-        let head_ok = head_trusted(&ctx.inner, &path);
         ctx.inner.commit()?;
         if let (Some((seq, hash)), true) = (tip, head_ok) {
             publish_head(&path, seq, &hash);
@@ -324,13 +326,34 @@ impl Service {
         let rec = record(actor, &at, &self.origin, note);
         let path = self.db.path().to_path_buf();
         let tx = self.db.conn_mut().transaction()?;
-        let (seq, hash) = audit::append(&tx, rec)?;
         let head_ok = head_trusted(&tx, &path);
+        let (seq, hash) = audit::append(&tx, rec)?;
         tx.commit()?;
         if head_ok {
             publish_head(&path, seq, &hash);
         }
         Ok(())
+    }
+
+    /// Writes a new head file naming the newest record, after the chain has been verified
+    /// intact: for an operator re-establishing a head that was lost. Audited.
+    pub fn reset_audit_head(&mut self, actor: &Actor) -> Result<audit::Verification, ServiceError> {
+        let op = Op { action: "audit.reset_head", need: Need::Role(access::Role::SecurityAdmin) };
+        let v = audit::verify(self.db.conn(), &audit::Head::Missing)?;
+        if let Some(seq) = v.first_broken {
+            return Err(ServiceError::Refused(format!(
+                "the audit chain is broken at record {seq}"
+            )));
+        }
+        self.write(actor, op, |tx| {
+            tx.audit(op.action, "audit_head", &"-", json!({ "records": v.records }));
+            Ok(())
+        })?;
+        let path = self.db.path().to_path_buf();
+        let _lock = WriteLock::acquire(&path, LOCK_TIMEOUT)?;
+        let (seq, hash) = audit::tip(self.db.conn())?;
+        audit::write_head(&path, seq, &hash)?;
+        Ok(audit::verify(self.db.conn(), &audit::read_head(&path)?)?)
     }
 
     /// Checks the audit chain and its head file. The walk runs without the writers' lock (it

@@ -282,7 +282,10 @@ pub fn verify(conn: &Connection, head: &Head) -> Result<Verification, StoreError
 /// moves a consistent head forward, so that a truncation stays visible after later writes.
 pub fn head_consistent(conn: &Connection, head: &Head) -> Result<bool, StoreError> {
     Ok(match head {
-        Head::Missing => true,
+        // A missing head is created only for an empty trail (a new database): on a trail with
+        // records it may hide a truncation, so it stays missing (and `audit verify` warns)
+        // until an operator re-establishes it with `audit verify --reset-head`.
+        Head::Missing => tip(conn)?.0 == 0,
         Head::Malformed => false,
         Head::At { seq: 0, hash } => hash == GENESIS,
         Head::At { seq, hash } => {

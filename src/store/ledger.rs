@@ -292,6 +292,7 @@ pub fn account_from_kind(kind: &str, owner: Option<i64>) -> Option<Account> {
         ("custody:investor", Some(id)) => Account::InvestorCustody(id),
         ("frozen:investor", Some(id)) => Account::InvestorFrozen(id),
         ("custody:borrower", Some(id)) => Account::BorrowerCustody(id),
+        ("repayment:borrower", Some(id)) => Account::RepaymentHeld(id),
         ("custody:platform", None) => Account::PlatformCustody,
         ("receivable:loan", Some(id)) => Account::LoanReceivable(id),
         ("claims:loan", Some(id)) => Account::LoanClaims(id),

@@ -246,7 +246,8 @@ impl Service {
         let session_id = self.write(&actor, LOGIN, |tx| {
             let t = tx.now_text();
             tx.conn().execute(
-                "UPDATE staff SET failed_logins = 0, locked_until = NULL, last_login_at = ?2 WHERE id = ?1",
+                "UPDATE staff SET failed_logins = 0, locked_until = NULL,
+                        previous_login_at = last_login_at, last_login_at = ?2 WHERE id = ?1",
                 params![row.id, t],
             )?;
             tx.conn().execute(

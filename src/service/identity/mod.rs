@@ -88,6 +88,11 @@ pub struct Profile {
     pub second_factor: bool,
 }
 
+/// The login before the current one (what "last login" means to the person logged in).
+fn previous_login(conn: &rusqlite::Connection, id: i64) -> Result<Option<String>, ServiceError> {
+    Ok(conn.query_row("SELECT previous_login_at FROM staff WHERE id = ?1", [id], |r| r.get(0))?)
+}
+
 pub(crate) fn parse_time(text: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text).ok().map(|t| t.with_timezone(&Utc))
 }
@@ -135,7 +140,7 @@ impl Service {
             department: row.department.clone(),
             roles: staff::role(conn, row.id)?.into_iter().collect(),
             levels: staff::levels(conn, row.id)?,
-            last_login: row.last_login_at.clone(),
+            last_login: previous_login(self.db().conn(), row.id)?,
             password_expires: expires,
             head_of_department: row.is_head,
             second_factor: row.totp_secret.is_some(),

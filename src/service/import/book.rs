@@ -41,6 +41,29 @@ pub(super) fn apply_batch(
             report.imported += 1;
         }
     }
+    if let Some(date) = report.business_date_set.as_deref() {
+        let pending: bool = tx.conn().query_row(
+            "SELECT business_date <> ?1 FROM platform WHERE id = 1",
+            [date],
+            |r| r.get(0),
+        )?;
+        if pending && count > 0 {
+            let old: String = tx.conn().query_row(
+                "SELECT business_date FROM platform WHERE id = 1",
+                [],
+                |r| r.get(0),
+            )?;
+            crate::store::platform::set_business_date(tx.conn(), as_of)?;
+            tx.audit(
+                "import.business_date",
+                "business_date",
+                &as_of,
+                crate::service::changes::Changes::new()
+                    .set("business_date", Some(&old), Some(date))
+                    .into_value(),
+            );
+        }
+    }
     let detail = Changes::new()
         .note("loans", count)
         .note("first_loan", first)

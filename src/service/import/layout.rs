@@ -175,6 +175,13 @@ impl Reader {
 
     /// Reads one record. `Err` is the reason the row cannot be imported.
     pub fn read(&self, record: &csv::StringRecord, line: u64) -> Result<SourceLoan, String> {
+        if record.len() != self.headers.len() {
+            return Err(format!(
+                "has {} fields, the header has {}",
+                record.len(),
+                self.headers.len()
+            ));
+        }
         let c = &self.cols;
         let mut anomalies = Vec::new();
         let cell = |i: usize| record.get(i).map(str::trim).filter(|v| !v.is_empty() && *v != "NA");

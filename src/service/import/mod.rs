@@ -125,7 +125,8 @@ impl Service {
             });
         }
         let bad = |problem: String| ServiceError::Invalid { field: "file", problem };
-        let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(source);
+        // Rows with the wrong number of fields are refused one by one, not the whole file.
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(source);
         let headers = reader.headers().map_err(|e| bad(e.to_string()))?.clone();
         let rows = layout::Reader::new(opts.layout, &headers).map_err(bad)?;
         let mut report = ImportReport {
@@ -168,6 +169,9 @@ impl Service {
                 break;
             }
         }
+        if report.imported == 0 {
+            report.business_date_set = None;
+        }
         Ok(report)
     }
 
@@ -179,39 +183,27 @@ impl Service {
         report: &mut ImportReport,
     ) -> Result<(), ServiceError> {
         let conn = self.db().conn();
-        let current = platform::get(conn)?
-            .map(|p| p.business_date)
+        let platform = platform::get(conn)?
             .ok_or_else(|| ServiceError::NotFound("the platform was never initialised".into()))?;
+        let current = platform.business_date;
         let empty: bool = conn.query_row(
             "SELECT NOT EXISTS (SELECT 1 FROM loans) AND NOT EXISTS (SELECT 1 FROM projects)",
             [],
             |r| r.get(0),
         )?;
-        if empty && as_of != current {
-            if !report.dry_run {
-                let system = Actor::system();
-                self.write(
-                    &system,
-                    Op { action: "import.business_date", need: Need::System },
-                    |tx| {
-                        platform::set_business_date(tx.conn(), as_of)?;
-                        tx.audit(
-                            "import.business_date",
-                            "business_date",
-                            &as_of,
-                            crate::service::changes::Changes::new()
-                                .set(
-                                    "business_date",
-                                    Some(&current.to_string()),
-                                    Some(&as_of.to_string()),
-                                )
-                                .into_value(),
-                        );
-                        Ok(())
-                    },
-                )?;
+        if empty {
+            let today = super::platform::local_today(&platform.timezone)?;
+            if as_of > today {
+                return Err(ServiceError::Invalid {
+                    field: "as-of",
+                    problem: format!("{as_of} is after today ({today})"),
+                });
             }
-            report.business_date_set = Some(as_of.to_string());
+            if as_of != current {
+                // Set with the first batch that books a loan, so that a file of no loans
+                // changes nothing.
+                report.business_date_set = Some(as_of.to_string());
+            }
             return Ok(());
         }
         if as_of > current {

@@ -125,7 +125,7 @@ fn apply_advances(tx: &mut Tx<'_>, day: NaiveDate) -> Result<usize, ServiceError
     };
     let mut n = 0;
     for (loan, borrower) in candidates {
-        if balance(tx.conn(), Account::BorrowerCustody(borrower))?.is_zero() {
+        if balance(tx.conn(), Account::RepaymentHeld(borrower))?.is_zero() {
             continue;
         }
         let key = format!("apply:{loan}:{day}");

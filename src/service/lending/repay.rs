@@ -130,7 +130,7 @@ pub(crate) fn apply_available(
     everything: bool,
 ) -> Result<Money, ServiceError> {
     let (borrower, _, _) = loan_head(tx.conn(), loan_id)?;
-    let available = balance(tx.conn(), Account::BorrowerCustody(borrower))?;
+    let available = balance(tx.conn(), Account::RepaymentHeld(borrower))?;
     if available <= Money::ZERO {
         return Ok(Money::ZERO);
     }
@@ -159,7 +159,7 @@ pub(crate) fn apply_available(
     let weights: Vec<Money> = holders.iter().map(|h| money(h.2)).collect();
     let split = |m: Money| pro_rata(m, &weights).map_err(|e| ServiceError::Refused(e.to_string()));
     let (p_parts, i_parts, q_parts) = (split(principal)?, split(interest)?, split(penalty)?);
-    let mut lines = vec![Line::debit(Account::BorrowerCustody(borrower), total)];
+    let mut lines = vec![Line::debit(Account::RepaymentHeld(borrower), total)];
     if principal > Money::ZERO {
         lines.push(Line::debit(Account::LoanClaims(loan_id), principal));
         lines.push(Line::credit(Account::LoanReceivable(loan_id), principal));
@@ -339,7 +339,7 @@ fn receive(
         .optional()?;
     if let Some((id, l, a)) = prior {
         if l == loan_id && a == amount.fen() {
-            let on_account = balance(tx.conn(), Account::BorrowerCustody(borrower))?;
+            let on_account = balance(tx.conn(), Account::RepaymentHeld(borrower))?;
             return Ok(RepaymentOutcome {
                 repayment_id: id,
                 replay: true,
@@ -360,7 +360,7 @@ fn receive(
     let day = business_date(tx.conn())?;
     let lines = vec![
         Line::debit(Account::Bank, amount),
-        Line::credit(Account::BorrowerCustody(borrower), amount),
+        Line::credit(Account::RepaymentHeld(borrower), amount),
     ];
     let posted = post_in(
         tx,
@@ -386,7 +386,7 @@ fn receive(
     let applied = if settle {
         let ps = periods(tx.conn(), loan_id)?;
         let q = quote(&open_periods(&ps, value_date), day);
-        let available = balance(tx.conn(), Account::BorrowerCustody(borrower))?;
+        let available = balance(tx.conn(), Account::RepaymentHeld(borrower))?;
         if available < q.total {
             return Err(invalid(
                 "amount",
@@ -398,7 +398,7 @@ fn receive(
     } else {
         apply_available(tx, loan_id, day, &key, action, false)?
     };
-    let on_account = balance(tx.conn(), Account::BorrowerCustody(borrower))?;
+    let on_account = balance(tx.conn(), Account::RepaymentHeld(borrower))?;
     let state: String =
         tx.conn().query_row("SELECT state FROM loans WHERE id = ?1", [loan_id], |r| r.get(0))?;
     tx.audit(

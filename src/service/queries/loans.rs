@@ -183,7 +183,7 @@ impl Service {
         let on_account: i64 = conn
             .prepare_cached(
                 "SELECT coalesce((SELECT balance_fen FROM accounts
-                                  WHERE kind = 'custody:borrower' AND owner_id = ?1), 0)",
+                                  WHERE kind = 'repayment:borrower' AND owner_id = ?1), 0)",
             )?
             .query_row([loan.borrower_id], |r| r.get(0))?;
         Ok(LoanDetail {

@@ -294,3 +294,34 @@ fn totp_enrolment_then_login_needs_the_code() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("second-factor code is required"));
 }
+
+#[test]
+fn the_administrator_lists_and_ends_sessions() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.db");
+    init(&db).assert().code(0);
+    // A session left open by another process (a console).
+    let mut svc = p2pdesk::service::Service::new(p2pdesk::store::Db::open(&db).unwrap());
+    let login =
+        svc.login("root", &secrecy::SecretString::from(ADMIN_PASSWORD.to_owned()), None).unwrap();
+    drop(svc);
+    let list = |c: &mut Command| {
+        c.arg("--db")
+            .arg(&db)
+            .args(["sessions", "--user", "root", "--password-stdin"])
+            .write_stdin(format!("{ADMIN_PASSWORD}\n"));
+    };
+    let mut c = p2pdesk();
+    list(&mut c);
+    let out = c.output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("1 open session(s)"), "{text}");
+    let mut c = p2pdesk();
+    list(&mut c);
+    c.args(["--end", &login.session_id.to_string()]).assert().code(0);
+    let mut c = p2pdesk();
+    list(&mut c);
+    let out = c.output().unwrap();
+    assert!(String::from_utf8(out.stdout).unwrap().starts_with("0 open session(s)"));
+}

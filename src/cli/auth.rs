@@ -210,3 +210,43 @@ pub fn totp(
     writeln!(out, "second factor enrolled for {}", args.user.user)?;
     Ok(Exit::Done)
 }
+
+#[derive(Debug, Args)]
+pub struct SessionsArgs {
+    #[command(flatten)]
+    pub user: UserArgs,
+    /// End this session (system administrator).
+    #[arg(long, value_name = "ID")]
+    pub end: Option<i64>,
+}
+
+/// `p2pdesk sessions`: the open sessions, or end one.
+pub fn sessions(
+    env: &Env,
+    args: &SessionsArgs,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+) -> Result<Exit, Failure> {
+    let (mut svc, session) = login(env, &args.user, input)?;
+    let result = match args.end {
+        Some(id) => svc.end_session(&session.actor, id).map(|()| Vec::new()),
+        None => svc.open_sessions(&session.actor),
+    };
+    finish(&mut svc, &session)?;
+    let rows = result?;
+    if let Some(id) = args.end {
+        writeln!(out, "session {id} ended")?;
+        return Ok(Exit::Done);
+    }
+    // The command's own session has just ended and is not listed.
+    let rows: Vec<_> = rows.into_iter().filter(|r| r.id != session.session_id).collect();
+    writeln!(out, "{} open session(s)", rows.len())?;
+    for r in rows {
+        writeln!(
+            out,
+            "{:>6}  {:<14} {:<24} since {}  last {}",
+            r.id, r.username, r.origin, r.started_at, r.last_active_at
+        )?;
+    }
+    Ok(Exit::Done)
+}

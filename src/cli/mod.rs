@@ -112,6 +112,8 @@ pub enum Command {
     Passwd(auth::PasswdArgs),
     /// Enrol a second factor (TOTP): the password, then a code from the app, on standard input.
     Totp(auth::TotpArgs),
+    /// List the open sessions, or end one (`--end ID`, system administrator).
+    Sessions(auth::SessionsArgs),
 }
 
 /// Everything a command needs from the environment.
@@ -186,6 +188,7 @@ fn execute(cli: Cli, input: &mut dyn BufRead, out: &mut dyn Write) -> Result<Exi
         Command::Whoami(args) => auth::whoami(&env, &args, input, out),
         Command::Passwd(args) => auth::passwd(&env, &args, input, out),
         Command::Totp(args) => auth::totp(&env, &args, input, out),
+        Command::Sessions(args) => auth::sessions(&env, &args, input, out),
     }
 }
 

@@ -284,6 +284,19 @@ impl Service {
         })
     }
 
+    /// The open sessions (who, where, since, last activity): for the system administrator and
+    /// audit staff. The count is the concurrent-users indicator.
+    pub fn open_sessions(&self, actor: &Actor) -> Result<Vec<staff::SessionRow>, ServiceError> {
+        let may = actor.is_system
+            || actor.role == Some(crate::domain::access::Role::SystemAdmin)
+            || actor.level(crate::domain::access::Module::Audit)
+                >= crate::domain::access::Level::Ordinary;
+        if !may {
+            return Err(ServiceError::Forbidden { action: "session.list", need: END_SESSION.need });
+        }
+        Ok(staff::open_sessions(self.db().conn())?)
+    }
+
     /// An administrator ends someone's session; that console locks out at its next check.
     pub fn end_session(&mut self, actor: &Actor, session_id: i64) -> Result<(), ServiceError> {
         self.write(actor, END_SESSION, |tx| {

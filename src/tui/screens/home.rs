@@ -166,7 +166,7 @@ impl HomeScreen {
         let block = theme.block(false).title(format!(" {} ", tr.t("home.permissions")));
         let header = Row::new(vec![tr.t("home.module"), tr.t("home.level")]);
         let levels = self.profile.as_ref().map(|p| p.levels.clone()).unwrap_or_default();
-        let widths = [Constraint::Length(14), Constraint::Fill(1)];
+        let widths = [Constraint::Length(18), Constraint::Fill(1)];
         let rows = |i: usize| {
             let m = Module::ALL[i];
             let level = levels.get(&m).copied().unwrap_or(Level::None);

@@ -329,6 +329,18 @@ fn rules_of_the_workflow_refuse_and_change_nothing() {
     svc.propose_disbursement(&both, p2, "HT-2", d(2026, 1, 25), true).unwrap();
     assert!(matches!(svc.execute_disbursement(&both, p2), Err(ServiceError::Refused(_))));
     assert!(matches!(svc.execute_disbursement(&biz, p2), Err(ServiceError::Forbidden { .. })));
+    // The overreach is recorded against the project it was aimed at.
+    let (entity, id): (String, String) = svc
+        .db()
+        .conn()
+        .query_row(
+            "SELECT entity, entity_id FROM audit_log
+             WHERE action = 'disbursement.execute' AND outcome = 'refused' ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((entity.as_str(), id), ("project", p2.to_string()));
     assert!(svc.check_books().unwrap().ok());
     assert!(svc.verify_audit().unwrap().ok());
 }

@@ -238,10 +238,22 @@ impl Service {
         op: Op,
         change: impl FnOnce(&mut Tx<'_>) -> Result<T, ServiceError>,
     ) -> Result<T, ServiceError> {
+        self.write_on(actor, op, ("-", "-".to_owned()), change)
+    }
+
+    /// Like [`Service::write`] for a change to one record: a refusal names it in the audit
+    /// trail (`entity` and its id), so an auditor sees what the attempt was aimed at.
+    pub fn write_on<T>(
+        &mut self,
+        actor: &Actor,
+        op: Op,
+        subject: (&str, String),
+        change: impl FnOnce(&mut Tx<'_>) -> Result<T, ServiceError>,
+    ) -> Result<T, ServiceError> {
         let _lock = WriteLock::acquire(self.db.path(), LOCK_TIMEOUT)?;
         let now = self.clock.now();
         if !actor.meets(op.need) {
-            self.record_refusal(actor, op, now)?;
+            self.record_refusal(actor, op, &subject, now)?;
             tracing::warn!(actor = %actor.username, action = op.action, "permission refused");
             return Err(ServiceError::Forbidden { action: op.action, need: op.need });
         }
@@ -268,7 +280,7 @@ impl Service {
                 // A rule checked inside the change (a department head, maker ≠ checker) refused:
                 // nothing of the change is kept, the attempt is.
                 drop(ctx);
-                self.record_refusal(actor, Op { action, need }, now)?;
+                self.record_refusal(actor, Op { action, need }, &subject, now)?;
                 tracing::warn!(actor = %actor.username, action, "permission refused");
                 return Err(ServiceError::Forbidden { action, need });
             }
@@ -313,14 +325,15 @@ impl Service {
         &mut self,
         actor: &Actor,
         op: Op,
+        subject: &(&str, String),
         now: DateTime<Utc>,
     ) -> Result<(), ServiceError> {
         let at = now.to_rfc3339_opts(SecondsFormat::Millis, true);
         let note = AuditNote {
             outcome: Outcome::Refused,
             action: op.action.to_owned(),
-            entity: "-".into(),
-            entity_id: "-".into(),
+            entity: subject.0.to_owned(),
+            entity_id: subject.1.clone(),
             detail: json!({ "missing": op.need.to_string() }),
         };
         let rec = record(actor, &at, &self.origin, note);

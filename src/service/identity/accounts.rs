@@ -238,7 +238,7 @@ impl Service {
         note: &str,
     ) -> Result<(), ServiceError> {
         let op = ops::DECIDE_REQUEST;
-        self.write(actor, op, |tx| {
+        self.write_on(actor, op, ("account_request", request_id.to_string()), |tx| {
             let (department, filed_by, status): (String, i64, String) = tx
                 .conn()
                 .query_row(
@@ -356,7 +356,7 @@ impl Service {
         levels: &BTreeMap<Module, Level>,
     ) -> Result<(), ServiceError> {
         let op = ops::SET_LEVELS;
-        self.write(actor, op, |tx| {
+        self.write_on(actor, op, ("staff", staff_id.to_string()), |tx| {
             proof.check(actor, tx.now())?;
             let t = target(tx, staff_id)?;
             if t.id == actor.id {
@@ -417,7 +417,7 @@ impl Service {
         staff_id: i64,
     ) -> Result<SecretString, ServiceError> {
         let op = ops::RESET_PASSWORD;
-        self.write(actor, op, |tx| {
+        self.write_on(actor, op, ("staff", staff_id.to_string()), |tx| {
             let t = target(tx, staff_id)?;
             admin_target_rule(tx, actor, &t, op)?;
             proof.check(actor, tx.now())?;
@@ -437,7 +437,7 @@ impl Service {
     /// Lifts a lockout. An administrator is unlocked only by the security administrator.
     pub fn unlock_account(&mut self, actor: &Actor, staff_id: i64) -> Result<(), ServiceError> {
         let op = ops::UNLOCK;
-        self.write(actor, op, |tx| {
+        self.write_on(actor, op, ("staff", staff_id.to_string()), |tx| {
             let t = target(tx, staff_id)?;
             admin_target_rule(tx, actor, &t, op)?;
             tx.conn().execute(
@@ -462,7 +462,7 @@ impl Service {
         role: Role,
     ) -> Result<(), ServiceError> {
         let op = ops::GRANT_ROLE;
-        self.write(actor, op, |tx| {
+        self.write_on(actor, op, ("staff", staff_id.to_string()), |tx| {
             if actor.role != Some(role.granted_by()) {
                 return Err(forbidden(op, Need::Role(role.granted_by())));
             }
@@ -498,7 +498,7 @@ impl Service {
         staff_id: i64,
     ) -> Result<(), ServiceError> {
         let op = ops::REVOKE_ROLE;
-        self.write(actor, op, |tx| {
+        self.write_on(actor, op, ("staff", staff_id.to_string()), |tx| {
             let Some(role) = staff::role(tx.conn(), staff_id)? else {
                 return Err(ServiceError::Refused(
                     "the account holds no administrator role".into(),

@@ -28,7 +28,7 @@ impl Service {
         documents_checked: bool,
     ) -> Result<(), ServiceError> {
         let op = ops::PROPOSE;
-        self.write(actor, op, |tx| {
+        self.write_on(actor, op, ("project", project_id.to_string()), |tx| {
             let (status, _) = super::projects::status_of(tx.conn(), project_id)?;
             if status != "full" {
                 return Err(ServiceError::Refused(format!("project {project_id} is {status}, not full")));
@@ -72,7 +72,7 @@ impl Service {
         project_id: i64,
     ) -> Result<i64, ServiceError> {
         let op = ops::DISBURSE;
-        self.write(actor, op, |tx| {
+        self.write_on(actor, op, ("project", project_id.to_string()), |tx| {
             let row: Option<ProposalRow> = tx
                 .conn()
                 .query_row(

@@ -215,7 +215,7 @@ impl Service {
         d: &ProjectDraft,
     ) -> Result<(), ServiceError> {
         let op = ops::PROJECT_SAVE;
-        self.write(actor, op, |tx| {
+        self.write_on(actor, op, ("project", id.to_string()), |tx| {
             expect_status(tx.conn(), id, "draft")?;
             let today = business_date(tx.conn())?;
             check_draft(tx.conn(), d, today, Some(id))?;
@@ -246,7 +246,7 @@ impl Service {
     /// Draft → submitted for risk review.
     pub fn submit_project(&mut self, actor: &Actor, id: i64) -> Result<(), ServiceError> {
         let op = ops::PROJECT_SUBMIT;
-        self.write(actor, op, |tx| {
+        self.write_on(actor, op, ("project", id.to_string()), |tx| {
             expect_status(tx.conn(), id, "draft")?;
             let d = load_draft(tx.conn(), id)?;
             let today = business_date(tx.conn())?;
@@ -270,7 +270,7 @@ impl Service {
         opinion: &str,
     ) -> Result<(), ServiceError> {
         let op = ops::PROJECT_REVIEW;
-        self.write(actor, op, |tx| {
+        self.write_on(actor, op, ("project", id.to_string()), |tx| {
             expect_status(tx.conn(), id, "submitted")?;
             let submitter: Option<i64> =
                 tx.conn().query_row("SELECT submitted_by FROM projects WHERE id = ?1", [id], |r| r.get(0))?;
@@ -305,7 +305,7 @@ impl Service {
     /// Approved → raising: open for bids from today's business date for the raising period.
     pub fn publish_project(&mut self, actor: &Actor, id: i64) -> Result<NaiveDate, ServiceError> {
         let op = ops::PROJECT_PUBLISH;
-        self.write(actor, op, |tx| {
+        self.write_on(actor, op, ("project", id.to_string()), |tx| {
             expect_status(tx.conn(), id, "approved")?;
             let today = business_date(tx.conn())?;
             let d = load_draft(tx.conn(), id)?;

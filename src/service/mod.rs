@@ -253,7 +253,7 @@ impl Service {
         let _lock = WriteLock::acquire(self.db.path(), LOCK_TIMEOUT)?;
         let now = self.clock.now();
         if !actor.meets(op.need) {
-            self.record_refusal(actor, op, &subject, now)?;
+            self.record_refusal(actor, op, subject, now)?;
             tracing::warn!(actor = %actor.username, action = op.action, "permission refused");
             return Err(ServiceError::Forbidden { action: op.action, need: op.need });
         }
@@ -280,7 +280,7 @@ impl Service {
                 // A rule checked inside the change (a department head, maker ≠ checker) refused:
                 // nothing of the change is kept, the attempt is.
                 drop(ctx);
-                self.record_refusal(actor, Op { action, need }, &subject, now)?;
+                self.record_refusal(actor, Op { action, need }, subject, now)?;
                 tracing::warn!(actor = %actor.username, action, "permission refused");
                 return Err(ServiceError::Forbidden { action, need });
             }
@@ -325,7 +325,7 @@ impl Service {
         &mut self,
         actor: &Actor,
         op: Op,
-        subject: &(&str, String),
+        subject: (&str, String),
         now: DateTime<Utc>,
     ) -> Result<(), ServiceError> {
         let at = now.to_rfc3339_opts(SecondsFormat::Millis, true);
@@ -333,7 +333,7 @@ impl Service {
             outcome: Outcome::Refused,
             action: op.action.to_owned(),
             entity: subject.0.to_owned(),
-            entity_id: subject.1.clone(),
+            entity_id: subject.1,
             detail: json!({ "missing": op.need.to_string() }),
         };
         let rec = record(actor, &at, &self.origin, note);

@@ -54,7 +54,7 @@ pub fn run(env: &Env, args: &DemoArgs, out: &mut dyn Write) -> Result<Exit, Fail
             )));
         }
         if args.force {
-            remove(&path);
+            crate::store::remove_database_files(&path);
         } else {
             let svc = Service::new(Db::open(&path)?);
             if !args.open {
@@ -77,7 +77,7 @@ pub fn run(env: &Env, args: &DemoArgs, out: &mut dyn Write) -> Result<Exit, Fail
     let (svc, summary) = match Service::build_demo(&path, args.loans) {
         Ok(built) => built,
         Err(e) => {
-            remove(&path);
+            crate::store::remove_database_files(&path);
             return Err(e.into());
         }
     };
@@ -118,12 +118,4 @@ fn print_accounts(
         writeln!(out, "{:<14} {:<30} {:<10} {}", a.user, a.role, a.department, a.password)?;
     }
     Ok(())
-}
-
-fn remove(path: &std::path::Path) {
-    for suffix in ["", "-wal", "-shm", ".write-lock", ".audit-head"] {
-        let mut p = path.as_os_str().to_owned();
-        p.push(suffix);
-        let _ = std::fs::remove_file(PathBuf::from(p));
-    }
 }

@@ -72,7 +72,7 @@ pub fn run(
     let created = svc.bootstrap_admin(&admin, &display, &SecretString::from(password));
     if let Err(e) = created {
         drop(svc);
-        remove_database(&path);
+        crate::store::remove_database_files(&path);
         return Err(e.into());
     }
     writeln!(out, "created {} (business date {})", svc.path().display(), svc.business_date()?)?;
@@ -87,13 +87,4 @@ fn prompt(out: &mut dyn Write, input: &mut dyn BufRead, text: &str) -> Result<St
         .map(|s| s.trim().to_owned())
         .filter(|s| !s.is_empty())
         .ok_or_else(|| Failure::bad_input("--admin: no name given"))
-}
-
-/// Removes a database that `init` created but could not finish.
-fn remove_database(path: &std::path::Path) {
-    for suffix in ["", "-wal", "-shm", ".write-lock", ".audit-head"] {
-        let mut p = path.as_os_str().to_owned();
-        p.push(suffix);
-        let _ = std::fs::remove_file(std::path::PathBuf::from(p));
-    }
 }

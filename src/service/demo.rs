@@ -339,8 +339,7 @@ impl Service {
         must_change: bool,
     ) -> Result<(), ServiceError> {
         let cost = self.policy()?.cost;
-        let hash =
-            hash_password(password, cost).map_err(|e| ServiceError::Refused(e.to_string()))?;
+        let hash = hash_password(password, cost)?;
         self.write(&Actor::system(), DEMO, |tx| {
             if !platform::get(tx.conn())?.is_some_and(|p| p.is_demo) {
                 return Err(ServiceError::Refused("not a demo database".into()));

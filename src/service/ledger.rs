@@ -8,7 +8,6 @@ use super::{Actor, Op, Service, ServiceError, Tx};
 use crate::domain::ledger::{Account, EntryKind, Line, Side};
 use crate::domain::money::Money;
 use crate::store::ledger::{self as books, BooksCheck, Draft, Posted};
-use crate::store::platform;
 
 impl Service {
     /// Money arrived at the custodian for a holder's sub-account (the bank's notice, keyed by its
@@ -310,9 +309,7 @@ struct Movement<'a> {
 }
 
 fn business_date(tx: &Tx<'_>) -> Result<chrono::NaiveDate, ServiceError> {
-    platform::get(tx.conn())?.map(|p| p.business_date).ok_or_else(|| {
-        ServiceError::NotFound("the platform was never initialised: run p2pdesk init".into())
-    })
+    super::platform::business_date(tx.conn())
 }
 
 fn require_key(key: &str) -> Result<(), ServiceError> {

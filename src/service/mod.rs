@@ -55,6 +55,12 @@ impl From<rusqlite::Error> for ServiceError {
     }
 }
 
+impl From<crate::domain::credentials::HashError> for ServiceError {
+    fn from(e: crate::domain::credentials::HashError) -> Self {
+        ServiceError::Refused(e.to_string())
+    }
+}
+
 impl From<EntryError> for ServiceError {
     fn from(e: EntryError) -> Self {
         ServiceError::Post(PostError::Entry(e))

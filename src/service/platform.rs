@@ -51,8 +51,13 @@ impl Service {
 
     /// The platform's current business date.
     pub fn business_date(&self) -> Result<NaiveDate, ServiceError> {
-        platform::get(self.db.conn())?.map(|p| p.business_date).ok_or_else(|| {
-            ServiceError::NotFound("the platform was never initialised: run p2pdesk init".into())
-        })
+        business_date(self.db.conn())
     }
+}
+
+/// The business date on any connection (inside a transaction too).
+pub(crate) fn business_date(conn: &rusqlite::Connection) -> Result<NaiveDate, ServiceError> {
+    platform::get(conn)?.map(|p| p.business_date).ok_or_else(|| {
+        ServiceError::NotFound("the platform was never initialised: run p2pdesk init".into())
+    })
 }

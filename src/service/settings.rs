@@ -65,6 +65,11 @@ fn def(key: &str) -> Result<&'static Def, ServiceError> {
     })
 }
 
+/// A setting's default value.
+pub fn default_of(key: &str) -> Result<String, ServiceError> {
+    Ok(def(key)?.default.to_owned())
+}
+
 /// Who may change a setting.
 #[must_use]
 pub fn need_for(key: &str) -> Need {

@@ -106,6 +106,16 @@ impl Db {
     }
 }
 
+/// Removes a database and the files beside it (WAL, shared memory, writers' lock, audit head):
+/// for a database that a command created and could not finish, or a demo being rebuilt.
+pub fn remove_database_files(path: &Path) {
+    for suffix in ["", "-wal", "-shm", ".write-lock", ".audit-head"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(p));
+    }
+}
+
 /// Reads the settings back: a database that silently refused WAL (a network file system, a
 /// read-only directory) or lost its foreign keys must not be written to.
 fn check_settings(conn: &Connection, mode: &str) -> Result<(), String> {

@@ -144,7 +144,7 @@ fn create_row(
 ) -> Result<Created, ServiceError> {
     let policy = Policy::load(tx.conn())?;
     let pw = initial_password();
-    let hash = hash_password(&pw, policy.cost).map_err(|e| ServiceError::Refused(e.to_string()))?;
+    let hash = hash_password(&pw, policy.cost)?;
     let now = tx.now_text();
     let id = staff::insert(
         tx.conn(),
@@ -426,8 +426,7 @@ impl Service {
             }
             let policy = Policy::load(tx.conn())?;
             let pw = initial_password();
-            let hash = hash_password(&pw, policy.cost)
-                .map_err(|e| ServiceError::Refused(e.to_string()))?;
+            let hash = hash_password(&pw, policy.cost)?;
             staff::set_password(tx.conn(), staff_id, &hash, true, &tx.now_text())?;
             tx.audit(op.action, "staff", &staff_id, Changes::new().secret("password").into_value());
             Ok(SecretString::from(pw))
@@ -791,8 +790,7 @@ impl Service {
         let policy = self.policy()?;
         check_new(self.db().conn(), &a)?;
         check_new_password(self.db().conn(), None, &a.username, password.expose_secret(), &policy)?;
-        let hash = hash_password(password.expose_secret(), policy.cost)
-            .map_err(|e| ServiceError::Refused(e.to_string()))?;
+        let hash = hash_password(password.expose_secret(), policy.cost)?;
         self.write(&Actor::system(), BOOTSTRAP_ADMIN, |tx| {
             // Disabled accounts count too: disabling everyone must not reopen the bootstrap.
             if !staff::all(tx.conn())?.is_empty() {

@@ -165,8 +165,8 @@ impl Service {
             })?;
         }
         if row.password_hash.as_deref().is_some_and(|h| needs_rehash(h, policy.cost)) {
-            let hash = hash_password(password.expose_secret(), policy.cost)
-                .map_err(|e| ServiceError::Refused(e.to_string()))?;
+            let hash =
+                hash_password(password.expose_secret(), policy.cost).map_err(ServiceError::from)?;
             let actor = actor_of(self.db().conn(), &row)?;
             self.write(&actor, LOGIN, |tx| {
                 tx.conn().execute(
@@ -337,8 +337,7 @@ impl Service {
             new.expose_secret(),
             &policy,
         )?;
-        let hash = hash_password(new.expose_secret(), policy.cost)
-            .map_err(|e| ServiceError::Refused(e.to_string()))?;
+        let hash = hash_password(new.expose_secret(), policy.cost).map_err(ServiceError::from)?;
         let actor = actor_of(self.db().conn(), &row)?;
         self.write(&actor, PASSWD, |tx| {
             staff::set_password(tx.conn(), row.id, &hash, false, &tx.now_text())?;

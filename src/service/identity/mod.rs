@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
-use super::settings::{get_bool, get_int};
+use super::settings::get;
 use super::{Actor, Service, ServiceError};
 use crate::domain::access::{Level, Module, Role};
 use crate::domain::credentials::HashCost;
@@ -39,29 +39,27 @@ impl Policy {
     /// The catalogue's defaults, before any database exists.
     #[must_use]
     pub fn defaults() -> Policy {
-        Policy {
-            min_length: 12,
-            max_age_days: 90,
-            history: 4,
-            lockout_threshold: 5,
-            lockout_minutes: 30,
-            totp_required_privileged: false,
-            cost: HashCost::default(),
-            idle_lock_seconds: 900,
-            session_max_hours: 12,
-            dormant_days: 90,
-        }
+        Policy::read(&|key| super::settings::default_of(key))
+            .expect("the settings catalogue's defaults are valid")
     }
 
     pub fn load(conn: &rusqlite::Connection) -> Result<Policy, ServiceError> {
-        let int = |k| get_int(conn, k);
+        Policy::read(&|key| get(conn, key))
+    }
+
+    /// Builds the policy from a source of setting values (stored or default).
+    fn read(value: &dyn Fn(&str) -> Result<String, ServiceError>) -> Result<Policy, ServiceError> {
+        let int = |key: &str| -> Result<i64, ServiceError> {
+            let v = value(key)?;
+            v.parse().map_err(|_| ServiceError::Refused(format!("setting {key} holds \"{v}\"")))
+        };
         Ok(Policy {
             min_length: usize::try_from(int("security.password_min_length")?).unwrap_or(12),
             max_age_days: int("security.password_max_age_days")?,
             history: int("security.password_history")?,
             lockout_threshold: int("security.lockout_threshold")?,
             lockout_minutes: int("security.lockout_minutes")?,
-            totp_required_privileged: get_bool(conn, "security.totp_required_privileged")?,
+            totp_required_privileged: value("security.totp_required_privileged")? == "true",
             cost: HashCost {
                 memory_kib: u32::try_from(int("security.argon2_memory_kib")?).unwrap_or(19 * 1024),
                 passes: u32::try_from(int("security.argon2_passes")?).unwrap_or(2),

@@ -10,11 +10,9 @@ mod repay;
 mod report;
 
 use chrono::NaiveDate;
-use rusqlite::Connection;
 
 use super::ServiceError;
 use crate::domain::Money;
-use crate::store::platform;
 
 pub use daily::DayReport;
 pub use parties::{NewBorrower, NewInvestor};
@@ -45,12 +43,7 @@ pub(crate) mod ops {
     pub const DAILY: Op = Op { action: "batch.daily", need: Need::System };
 }
 
-/// The business date inside a transaction.
-pub(crate) fn business_date(conn: &Connection) -> Result<NaiveDate, ServiceError> {
-    platform::get(conn)?.map(|p| p.business_date).ok_or_else(|| {
-        ServiceError::NotFound("the platform was never initialised: run p2pdesk init".into())
-    })
-}
+pub(crate) use super::platform::business_date;
 
 pub(crate) fn invalid(field: &'static str, problem: impl Into<String>) -> ServiceError {
     ServiceError::Invalid { field, problem: problem.into() }

@@ -116,16 +116,10 @@ impl Service {
             let o = money(outstanding.max(0));
             p.outstanding_principal =
                 p.outstanding_principal.checked_add(o).unwrap_or(p.outstanding_principal);
-            let add = |map: &mut BTreeMap<String, Bucket>, key: String| {
-                let b = map.entry(key).or_default();
-                b.loans += 1;
-                b.outstanding_principal =
-                    b.outstanding_principal.checked_add(o).unwrap_or(b.outstanding_principal);
-            };
             if state_then != "settled" && state_then != "written_off" {
-                add(&mut p.by_bucket, bucket(dpd).to_owned());
+                tally(&mut p.by_bucket, o, bucket(dpd).to_owned());
             }
-            add(&mut p.by_state, state_then);
+            tally(&mut p.by_state, o, state_then);
         }
         p.written_off_principal = money(written_off);
         Ok(p)
@@ -151,17 +145,19 @@ fn current(conn: &rusqlite::Connection, today: NaiveDate) -> Result<Portfolio, S
         p.loans += 1;
         p.outstanding_principal =
             p.outstanding_principal.checked_add(o).unwrap_or(p.outstanding_principal);
-        let add = |map: &mut BTreeMap<String, Bucket>, key: String| {
-            let b = map.entry(key).or_default();
-            b.loans += 1;
-            b.outstanding_principal =
-                b.outstanding_principal.checked_add(o).unwrap_or(b.outstanding_principal);
-        };
         if state == "current" || state == "overdue" {
-            add(&mut p.by_bucket, bucket(if state == "overdue" { dpd } else { 0 }).to_owned());
+            tally(&mut p.by_bucket, o, bucket(if state == "overdue" { dpd } else { 0 }).to_owned());
         }
-        add(&mut p.by_state, state);
+        tally(&mut p.by_state, o, state);
     }
     p.written_off_principal = money(written_off);
     Ok(p)
+}
+
+/// Counts one loan and its outstanding principal in a group.
+fn tally(map: &mut BTreeMap<String, Bucket>, outstanding: Money, key: String) {
+    let b = map.entry(key).or_default();
+    b.loans += 1;
+    b.outstanding_principal =
+        b.outstanding_principal.checked_add(outstanding).unwrap_or(b.outstanding_principal);
 }
